@@ -1,0 +1,17 @@
+//! The TableTap ordering domain.
+//!
+//! Everything here is pure: no clocks, no randomness, no network, no files.
+//! Callers pass in the current time and random bytes, so every rule (pricing,
+//! option choices, order states, ticket format) is tested in isolation.
+
+pub mod cart;
+pub mod ids;
+pub mod menu;
+pub mod money;
+pub mod order;
+pub mod restaurant;
+pub mod table;
+pub mod ticket;
+pub mod token;
+
+pub use jiff::{Timestamp, civil::Date};
