@@ -334,7 +334,7 @@ pub fn clean_note(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::menu::tests::sample_menu;
+    use crate::fixtures::sample_menu;
 
     fn line(item: &str, quantity: i64, options: &[&str]) -> CartLineRequest {
         CartLineRequest {

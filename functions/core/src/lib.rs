@@ -5,6 +5,8 @@
 //! option choices, order states, ticket format) is tested in isolation.
 
 pub mod cart;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 pub mod ids;
 pub mod menu;
 pub mod money;

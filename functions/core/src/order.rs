@@ -284,38 +284,10 @@ impl Order {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::cart::{CartLineRequest, CartRequest, price_cart};
-    use crate::menu::tests::sample_menu;
-    use crate::restaurant::TaxMode;
-    use crate::token::AccessToken;
+    use crate::fixtures::sample_order;
     use OrderStatus::*;
-
-    pub fn sample_order() -> Order {
-        let cart = CartRequest {
-            lines: vec![CartLineRequest {
-                item_id: "margherita".into(),
-                quantity: 2,
-                options: vec!["large".into()],
-                note: Some("well done".into()),
-            }],
-            note: Some("Birthday!".into()),
-        };
-        let priced = price_cart(&sample_menu(), TaxMode::Inclusive, &cart).unwrap();
-        let at: Timestamp = "2026-11-21T18:03:00Z".parse().unwrap();
-        Order::new(NewOrder {
-            id: OrderId::new(at, 42),
-            restaurant_id: RestaurantId::parse("demo").unwrap(),
-            sequence: 42,
-            business_date: "2026-11-21".parse().unwrap(),
-            channel: Channel::DineIn { table_id: TableId::parse("7").unwrap(), table_label: "Table 7".into() },
-            priced,
-            placed_at: at,
-            access_token_digest: AccessToken::from_random_bytes([3; 16]).digest(),
-            needs_approval: false,
-        })
-    }
 
     #[test]
     fn every_allowed_transition_and_no_other() {

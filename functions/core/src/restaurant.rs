@@ -94,22 +94,9 @@ impl Restaurant {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    pub fn berlin() -> Restaurant {
-        Restaurant {
-            id: RestaurantId::parse("demo").unwrap(),
-            name: "Trattoria Demo".into(),
-            currency: Currency::parse("EUR").unwrap(),
-            locale: "de-DE".into(),
-            time_zone: "Europe/Berlin".into(),
-            tax_mode: TaxMode::Inclusive,
-            default_tax_rate: TaxRate::parse_percent("19").unwrap(),
-            dine_in_requires_approval: false,
-            day_starts_at_hour: 4,
-        }
-    }
+    use crate::fixtures::berlin;
 
     #[test]
     fn business_day_turns_over_at_the_configured_hour() {

@@ -173,7 +173,7 @@ pub fn encode(ticket: &TicketV1) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::order::tests::sample_order;
+    use crate::fixtures::sample_order;
 
     #[test]
     fn one_ticket_per_station_with_lines_in_order() {

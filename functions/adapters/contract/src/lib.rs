@@ -1,0 +1,291 @@
+//! The store contract: behaviour every adapter of the store ports must show,
+//! written once and run against each adapter (embedded redb now, DynamoDB
+//! Local next) with [`store_contract_tests!`].
+//!
+//! Every check takes a fresh, empty store. Records use distinct restaurant
+//! ids per check, so an adapter may also share one table between checks.
+
+use futures::future::join_all;
+use std::sync::Arc;
+use tabletap_app::idempotency::IdempotencyRecord;
+use tabletap_app::ports::{CreateOrderOutcome, StatusUpdate, Store};
+use tabletap_core::Timestamp;
+use tabletap_core::fixtures::{berlin, sample_menu, sample_order};
+use tabletap_core::ids::{RestaurantId, TableId};
+use tabletap_core::order::{Order, OrderId, OrderStatus};
+use tabletap_core::table::{Table, TokenLookup};
+use tabletap_core::token::{AccessToken, TableToken};
+
+/// Generates one `#[tokio::test]` per contract check. `$make` is an
+/// expression producing a future of a fresh store.
+#[macro_export]
+macro_rules! store_contract_tests {
+    ($make:expr) => {
+        $crate::store_contract_tests!(@each $make;
+            restaurants_and_menus_round_trip,
+            missing_records_read_as_none,
+            tables_are_found_by_token,
+            rotating_a_token_revokes_the_old_one,
+            tables_are_listed_per_restaurant,
+            order_numbers_count_per_restaurant_per_day,
+            concurrent_order_numbers_are_unique,
+            orders_round_trip_and_list_by_day,
+            idempotency_record_is_written_with_its_order,
+            a_taken_idempotency_key_writes_nothing,
+            concurrent_creates_with_one_key_store_one_order,
+            status_changes_are_conditional,
+            concurrent_conflicting_transitions_have_one_winner,
+        );
+    };
+    (@each $make:expr; $($check:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $check() {
+                let store = $make.await;
+                $crate::$check(std::sync::Arc::new(store)).await;
+            }
+        )+
+    };
+}
+
+fn rid(id: &str) -> RestaurantId {
+    RestaurantId::parse(id).unwrap()
+}
+
+fn table(restaurant: &str, id: &str, token_byte: u8) -> Table {
+    Table {
+        restaurant_id: rid(restaurant),
+        id: TableId::parse(id).unwrap(),
+        label: format!("Table {id}"),
+        token: TableToken::from_random_bytes([token_byte; 16]),
+    }
+}
+
+/// The sample order moved to another restaurant, id and day.
+fn order_for(restaurant: &str, nth: u8, day: &str) -> Order {
+    let mut order = sample_order();
+    order.restaurant_id = rid(restaurant);
+    let at: Timestamp = format!("{day}T18:00:{nth:02}Z").parse().unwrap();
+    order.id = OrderId::new(at, u128::from(nth) + 1);
+    order.business_date = day.parse().unwrap();
+    order.placed_at = at;
+    order
+}
+
+fn idempotency_for(order: &Order, key: &str) -> IdempotencyRecord {
+    IdempotencyRecord {
+        restaurant_id: order.restaurant_id.clone(),
+        key: key.to_owned(),
+        request_fingerprint: "fp".into(),
+        order_id: order.id.clone(),
+        access_token: AccessToken::from_random_bytes([5; 16]),
+        created_at: order.placed_at,
+        expires_at: order.placed_at,
+    }
+}
+
+pub async fn restaurants_and_menus_round_trip<S: Store>(store: Arc<S>) {
+    let restaurant = berlin();
+    store.put_restaurant(&restaurant).await.unwrap();
+    assert_eq!(store.get_restaurant(&restaurant.id).await.unwrap(), Some(restaurant.clone()));
+    let mut menu = sample_menu();
+    store.put_menu(&menu).await.unwrap();
+    assert_eq!(store.get_menu(&restaurant.id).await.unwrap(), Some(menu.clone()));
+    // A second put replaces the first.
+    menu.categories.pop();
+    store.put_menu(&menu).await.unwrap();
+    assert_eq!(store.get_menu(&restaurant.id).await.unwrap(), Some(menu));
+}
+
+pub async fn missing_records_read_as_none<S: Store>(store: Arc<S>) {
+    let nobody = rid("nobody");
+    assert_eq!(store.get_restaurant(&nobody).await.unwrap(), None);
+    assert_eq!(store.get_menu(&nobody).await.unwrap(), None);
+    assert_eq!(store.get_table(&nobody, &TableId::parse("1").unwrap()).await.unwrap(), None);
+    assert_eq!(store.lookup_table_token(&TableToken::from_random_bytes([0; 16])).await.unwrap(), None);
+    let id = OrderId::new(Timestamp::UNIX_EPOCH, 1);
+    assert_eq!(store.get_order(&nobody, &id).await.unwrap(), None);
+    assert_eq!(store.get_idempotency_record(&nobody, "k").await.unwrap(), None);
+    assert!(store.list_tables(&nobody).await.unwrap().is_empty());
+    let day = "2026-01-01".parse().unwrap();
+    assert!(store.list_orders_for_day(&nobody, day).await.unwrap().is_empty());
+}
+
+pub async fn tables_are_found_by_token<S: Store>(store: Arc<S>) {
+    let t = table("tok", "7", 1);
+    store.put_table(&t).await.unwrap();
+    assert_eq!(store.lookup_table_token(&t.token).await.unwrap(), Some(TokenLookup::Active(t.clone())));
+    assert_eq!(store.get_table(&t.restaurant_id, &t.id).await.unwrap(), Some(t.clone()));
+    // Writing the same table again (a re-import) keeps its token active.
+    store.put_table(&t).await.unwrap();
+    assert_eq!(store.lookup_table_token(&t.token).await.unwrap(), Some(TokenLookup::Active(t)));
+}
+
+pub async fn rotating_a_token_revokes_the_old_one<S: Store>(store: Arc<S>) {
+    let old = table("rot", "7", 2);
+    store.put_table(&old).await.unwrap();
+    let new = Table { token: TableToken::from_random_bytes([3; 16]), ..old.clone() };
+    store.put_table(&new).await.unwrap();
+    assert_eq!(
+        store.lookup_table_token(&old.token).await.unwrap(),
+        Some(TokenLookup::Revoked { restaurant_id: old.restaurant_id.clone(), table_id: old.id.clone() })
+    );
+    assert_eq!(store.lookup_table_token(&new.token).await.unwrap(), Some(TokenLookup::Active(new.clone())));
+    assert_eq!(store.get_table(&new.restaurant_id, &new.id).await.unwrap(), Some(new));
+}
+
+pub async fn tables_are_listed_per_restaurant<S: Store>(store: Arc<S>) {
+    for (i, id) in ["1", "2", "10"].iter().enumerate() {
+        store.put_table(&table("list-a", id, 10 + i as u8)).await.unwrap();
+    }
+    store.put_table(&table("list-b", "1", 20)).await.unwrap();
+    // A restaurant whose id extends the other's must not leak into it.
+    store.put_table(&table("list-a2", "1", 21)).await.unwrap();
+    let mut ids: Vec<String> = store
+        .list_tables(&rid("list-a"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id.to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["1", "10", "2"]);
+}
+
+pub async fn order_numbers_count_per_restaurant_per_day<S: Store>(store: Arc<S>) {
+    let (a, b) = (rid("seq-a"), rid("seq-b"));
+    let day1 = "2026-11-21".parse().unwrap();
+    let day2 = "2026-11-22".parse().unwrap();
+    assert_eq!(store.next_order_sequence(&a, day1).await.unwrap(), 1);
+    assert_eq!(store.next_order_sequence(&a, day1).await.unwrap(), 2);
+    assert_eq!(store.next_order_sequence(&b, day1).await.unwrap(), 1);
+    assert_eq!(store.next_order_sequence(&a, day2).await.unwrap(), 1);
+    assert_eq!(store.next_order_sequence(&a, day1).await.unwrap(), 3);
+}
+
+pub async fn concurrent_order_numbers_are_unique<S: Store + 'static>(store: Arc<S>) {
+    let r = rid("seq-c");
+    let day = "2026-11-21".parse().unwrap();
+    let tasks = (0..20).map(|_| {
+        let (store, r) = (Arc::clone(&store), r.clone());
+        tokio::spawn(async move { store.next_order_sequence(&r, day).await.unwrap() })
+    });
+    let mut numbers: Vec<u32> = join_all(tasks).await.into_iter().map(|n| n.unwrap()).collect();
+    numbers.sort();
+    assert_eq!(numbers, (1..=20).collect::<Vec<_>>());
+}
+
+pub async fn orders_round_trip_and_list_by_day<S: Store>(store: Arc<S>) {
+    let first = order_for("day-a", 1, "2026-11-21");
+    let second = order_for("day-a", 2, "2026-11-21");
+    let next_day = order_for("day-a", 3, "2026-11-22");
+    let elsewhere = order_for("day-b", 4, "2026-11-21");
+    for order in [&second, &first, &next_day, &elsewhere] {
+        assert!(matches!(store.create_order(order, None).await.unwrap(), CreateOrderOutcome::Created));
+    }
+    assert_eq!(store.get_order(&first.restaurant_id, &first.id).await.unwrap(), Some(first.clone()));
+    // Scoped by restaurant: the right id under another restaurant is nothing.
+    assert_eq!(store.get_order(&rid("day-b"), &first.id).await.unwrap(), None);
+    let listed = store.list_orders_for_day(&rid("day-a"), "2026-11-21".parse().unwrap()).await.unwrap();
+    let ids: Vec<&OrderId> = listed.iter().map(|o| &o.id).collect();
+    assert_eq!(ids, [&first.id, &second.id], "oldest first, that day and restaurant only");
+}
+
+pub async fn idempotency_record_is_written_with_its_order<S: Store>(store: Arc<S>) {
+    let order = order_for("idem-a", 1, "2026-11-21");
+    let record = idempotency_for(&order, "key-1");
+    assert!(matches!(store.create_order(&order, Some(&record)).await.unwrap(), CreateOrderOutcome::Created));
+    assert_eq!(store.get_idempotency_record(&order.restaurant_id, "key-1").await.unwrap(), Some(record));
+    assert_eq!(store.get_idempotency_record(&rid("idem-other"), "key-1").await.unwrap(), None);
+}
+
+pub async fn a_taken_idempotency_key_writes_nothing<S: Store>(store: Arc<S>) {
+    let winner = order_for("idem-b", 1, "2026-11-21");
+    let loser = order_for("idem-b", 2, "2026-11-21");
+    let winner_record = idempotency_for(&winner, "same-key");
+    store.create_order(&winner, Some(&winner_record)).await.unwrap();
+    match store.create_order(&loser, Some(&idempotency_for(&loser, "same-key"))).await.unwrap() {
+        CreateOrderOutcome::IdempotencyKeyTaken(record) => assert_eq!(record, winner_record),
+        CreateOrderOutcome::Created => panic!("a second order was created under a taken key"),
+    }
+    assert_eq!(store.get_order(&loser.restaurant_id, &loser.id).await.unwrap(), None);
+    let day = "2026-11-21".parse().unwrap();
+    assert_eq!(store.list_orders_for_day(&winner.restaurant_id, day).await.unwrap().len(), 1);
+}
+
+pub async fn concurrent_creates_with_one_key_store_one_order<S: Store + 'static>(store: Arc<S>) {
+    let tasks = (0..8u8).map(|n| {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            let order = order_for("idem-c", n, "2026-11-21");
+            let record = idempotency_for(&order, "race");
+            store.create_order(&order, Some(&record)).await.unwrap()
+        })
+    });
+    let created = join_all(tasks)
+        .await
+        .into_iter()
+        .filter(|outcome| matches!(outcome.as_ref().unwrap(), CreateOrderOutcome::Created))
+        .count();
+    assert_eq!(created, 1);
+    let day = "2026-11-21".parse().unwrap();
+    assert_eq!(store.list_orders_for_day(&rid("idem-c"), day).await.unwrap().len(), 1);
+}
+
+pub async fn status_changes_are_conditional<S: Store>(store: Arc<S>) {
+    let order = order_for("status", 1, "2026-11-21");
+    store.create_order(&order, None).await.unwrap();
+    let (r, id) = (&order.restaurant_id, &order.id);
+    let at = order.placed_at.checked_add(jiff::SignedDuration::from_secs(5)).unwrap();
+
+    match store.update_order_status(r, id, OrderStatus::Accepted, OrderStatus::Sent, at).await.unwrap() {
+        StatusUpdate::Applied(updated) => {
+            assert_eq!(updated.status, OrderStatus::Sent);
+            assert_eq!(updated.updated_at, at);
+            assert_eq!(updated.history.last().map(|c| c.status), Some(OrderStatus::Sent));
+        }
+        other => panic!("expected the change to apply, got {other:?}"),
+    }
+    let stored = store.get_order(r, id).await.unwrap().unwrap();
+    assert_eq!(stored.status, OrderStatus::Sent);
+    assert_eq!(stored.history.len(), 2);
+
+    // A replay of the same change finds the order moved on.
+    assert!(matches!(
+        store.update_order_status(r, id, OrderStatus::Accepted, OrderStatus::Sent, at).await.unwrap(),
+        StatusUpdate::Conflict { current: OrderStatus::Sent }
+    ));
+    let missing = OrderId::new(at, 999);
+    assert!(matches!(
+        store.update_order_status(r, &missing, OrderStatus::Accepted, OrderStatus::Sent, at).await.unwrap(),
+        StatusUpdate::NotFound
+    ));
+    assert_eq!(store.get_order(r, id).await.unwrap().unwrap().history.len(), 2);
+}
+
+pub async fn concurrent_conflicting_transitions_have_one_winner<S: Store + 'static>(store: Arc<S>) {
+    let order = order_for("race", 1, "2026-11-21");
+    store.create_order(&order, None).await.unwrap();
+    let targets = [OrderStatus::Sent, OrderStatus::Cancelled, OrderStatus::Ready, OrderStatus::Printed];
+    let tasks = targets.iter().cycle().take(12).map(|to| {
+        let (store, order, to) = (Arc::clone(&store), order.clone(), *to);
+        tokio::spawn(async move {
+            store
+                .update_order_status(&order.restaurant_id, &order.id, OrderStatus::Accepted, to, order.placed_at)
+                .await
+                .unwrap()
+        })
+    });
+    let outcomes: Vec<StatusUpdate> = join_all(tasks).await.into_iter().map(|o| o.unwrap()).collect();
+    let winners: Vec<OrderStatus> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            StatusUpdate::Applied(order) => Some(order.status),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one transition wins: {outcomes:?}");
+    let stored = store.get_order(&order.restaurant_id, &order.id).await.unwrap().unwrap();
+    assert_eq!(stored.status, winners[0]);
+    assert_eq!(stored.history.len(), 2);
+}

@@ -1,0 +1,11 @@
+//! TableTap's use cases, written against ports (narrow traits) so the same
+//! code runs in Lambda on DynamoDB and in the local server on the embedded
+//! store.
+
+pub mod error;
+pub mod idempotency;
+pub mod ports;
+pub mod random;
+pub mod use_cases;
+
+pub use error::AppError;

@@ -1,0 +1,121 @@
+//! The ports: what the use cases need from the outside world, as narrow
+//! traits. Each store trait groups the operations on one kind of record, so
+//! a function's IAM policy can name exactly the calls it makes.
+
+use crate::idempotency::IdempotencyRecord;
+use async_trait::async_trait;
+use tabletap_core::Timestamp;
+use tabletap_core::ids::{RestaurantId, TableId};
+use tabletap_core::menu::Menu;
+use tabletap_core::order::{Order, OrderId, OrderStatus};
+use tabletap_core::restaurant::Restaurant;
+use tabletap_core::table::{Table, TokenLookup};
+use tabletap_core::token::TableToken;
+use tabletap_core::Date;
+
+/// A store call that failed. Conditions that are part of normal operation
+/// (a conditional write that lost) are not errors: they are outcomes.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Worth retrying: throttling, timeouts, the store being briefly away.
+    #[error("the data store is unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    /// A stored record does not read back: needs a person, not a retry.
+    #[error("a stored record could not be read")]
+    Corrupt(#[source] anyhow::Error),
+}
+
+#[async_trait]
+pub trait RestaurantStore: Send + Sync {
+    async fn put_restaurant(&self, restaurant: &Restaurant) -> Result<(), StoreError>;
+    async fn get_restaurant(&self, id: &RestaurantId) -> Result<Option<Restaurant>, StoreError>;
+}
+
+#[async_trait]
+pub trait MenuStore: Send + Sync {
+    async fn put_menu(&self, menu: &Menu) -> Result<(), StoreError>;
+    async fn get_menu(&self, restaurant: &RestaurantId) -> Result<Option<Menu>, StoreError>;
+}
+
+#[async_trait]
+pub trait TableStore: Send + Sync {
+    /// Creates or replaces a table. If the table had another token, that
+    /// token becomes revoked in the same write, so rotating a QR code is one
+    /// atomic step.
+    async fn put_table(&self, table: &Table) -> Result<(), StoreError>;
+    async fn get_table(&self, restaurant: &RestaurantId, table: &TableId) -> Result<Option<Table>, StoreError>;
+    async fn list_tables(&self, restaurant: &RestaurantId) -> Result<Vec<Table>, StoreError>;
+    async fn lookup_table_token(&self, token: &TableToken) -> Result<Option<TokenLookup>, StoreError>;
+}
+
+/// Result of inserting a new order.
+#[derive(Debug)]
+pub enum CreateOrderOutcome {
+    Created,
+    /// Another request with the same idempotency key got there first; nothing
+    /// was written. Carries the winner's record.
+    IdempotencyKeyTaken(IdempotencyRecord),
+}
+
+/// Result of a conditional status change.
+#[derive(Debug)]
+pub enum StatusUpdate {
+    Applied(Box<Order>),
+    /// The order was not in the expected status (a replay or a race).
+    Conflict { current: OrderStatus },
+    NotFound,
+}
+
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    /// Hands out the next order number of a restaurant's business day,
+    /// starting at 1. Numbers are unique; a failed order may leave a gap.
+    async fn next_order_sequence(&self, restaurant: &RestaurantId, day: Date) -> Result<u32, StoreError>;
+
+    /// Inserts a new order and, atomically with it, its idempotency record.
+    /// Either both are written or neither.
+    async fn create_order(
+        &self,
+        order: &Order,
+        idempotency: Option<&IdempotencyRecord>,
+    ) -> Result<CreateOrderOutcome, StoreError>;
+
+    async fn get_idempotency_record(
+        &self,
+        restaurant: &RestaurantId,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError>;
+
+    async fn get_order(&self, restaurant: &RestaurantId, id: &OrderId) -> Result<Option<Order>, StoreError>;
+
+    /// Moves an order from `from` to `to` only if it is still `from`
+    /// (a conditional write), appending to its history.
+    async fn update_order_status(
+        &self,
+        restaurant: &RestaurantId,
+        id: &OrderId,
+        from: OrderStatus,
+        to: OrderStatus,
+        at: Timestamp,
+    ) -> Result<StatusUpdate, StoreError>;
+
+    /// A restaurant's orders of one business day, oldest first.
+    async fn list_orders_for_day(&self, restaurant: &RestaurantId, day: Date) -> Result<Vec<Order>, StoreError>;
+}
+
+/// Everything a deployment's store offers; each adapter implements all of it.
+pub trait Store: RestaurantStore + MenuStore + TableStore + OrderStore {}
+impl<T: RestaurantStore + MenuStore + TableStore + OrderStore> Store for T {}
+
+/// The current time, as a port so tests can pin it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}

@@ -1,0 +1,106 @@
+//! A diner at a table sends their cart. The table comes from the QR token,
+//! prices from the stored menu, and the order plus its idempotency record
+//! are written in one atomic step.
+
+use crate::error::AppError;
+use crate::idempotency::{self, IdempotencyRecord, KEY_LIFETIME};
+use crate::ports::{Clock, CreateOrderOutcome, MenuStore, OrderStore, RestaurantStore, TableStore};
+use crate::random;
+use crate::use_cases::get_table::get_table;
+use tabletap_core::cart::{CartRequest, price_cart};
+use tabletap_core::order::{Channel, NewOrder, Order, OrderId};
+use tabletap_core::token::AccessToken;
+
+pub struct PlaceDineInOrder<'a> {
+    pub table_token: &'a str,
+    pub cart: CartRequest,
+    pub idempotency_key: Option<&'a str>,
+}
+
+#[derive(Debug)]
+pub struct PlacedOrder {
+    pub order: Order,
+    pub access_token: AccessToken,
+    /// True when this answers a retry: the order existed already.
+    pub replayed: bool,
+}
+
+pub async fn place_dine_in_order<S>(
+    store: &S,
+    clock: &dyn Clock,
+    request: PlaceDineInOrder<'_>,
+) -> Result<PlacedOrder, AppError>
+where
+    S: TableStore + RestaurantStore + MenuStore + OrderStore + ?Sized,
+{
+    let key = request.idempotency_key.map(idempotency::parse_key).transpose()?;
+    let context = get_table(store, request.table_token).await?;
+    let (table, restaurant) = (context.table, context.restaurant);
+    let cart_bytes = serde_json::to_vec(&request.cart).map_err(|e| AppError::Unexpected(e.into()))?;
+    let fingerprint = idempotency::fingerprint(&[table.token.as_str().as_bytes(), &cart_bytes]);
+
+    if let Some(key) = &key
+        && let Some(record) = store.get_idempotency_record(&restaurant.id, key).await?
+    {
+        return replay(store, record, &fingerprint).await;
+    }
+
+    let menu = store.get_menu(&restaurant.id).await?.ok_or(AppError::MenuNotFound)?;
+    let priced = price_cart(&menu, restaurant.tax_mode, &request.cart)?;
+
+    let now = clock.now();
+    let business_date = restaurant
+        .business_date(now)
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    let sequence = store.next_order_sequence(&restaurant.id, business_date).await?;
+    let access_token = random::access_token();
+    let order = Order::new(NewOrder {
+        id: OrderId::new(now, random::order_id_entropy()),
+        restaurant_id: restaurant.id.clone(),
+        sequence,
+        business_date,
+        channel: Channel::DineIn { table_id: table.id.clone(), table_label: table.label.clone() },
+        priced,
+        placed_at: now,
+        access_token_digest: access_token.digest(),
+        needs_approval: restaurant.dine_in_requires_approval,
+    });
+    let record = key.map(|key| IdempotencyRecord {
+        restaurant_id: restaurant.id.clone(),
+        key,
+        request_fingerprint: fingerprint.clone(),
+        order_id: order.id.clone(),
+        access_token: access_token.clone(),
+        created_at: now,
+        expires_at: now.saturating_add(KEY_LIFETIME).unwrap_or(now),
+    });
+
+    match store.create_order(&order, record.as_ref()).await? {
+        CreateOrderOutcome::Created => {
+            tracing::info!(
+                restaurant = %order.restaurant_id,
+                order = %order.id,
+                number = %order.number,
+                total = order.totals.total.minor(),
+                "dine-in order placed"
+            );
+            Ok(PlacedOrder { order, access_token, replayed: false })
+        }
+        CreateOrderOutcome::IdempotencyKeyTaken(winner) => replay(store, winner, &fingerprint).await,
+    }
+}
+
+async fn replay<S>(store: &S, record: IdempotencyRecord, fingerprint: &str) -> Result<PlacedOrder, AppError>
+where
+    S: OrderStore + ?Sized,
+{
+    if record.request_fingerprint != fingerprint {
+        return Err(AppError::IdempotencyKeyReused);
+    }
+    let order = store
+        .get_order(&record.restaurant_id, &record.order_id)
+        .await?
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("idempotency record points at missing order {}", record.order_id)))?;
+    tracing::info!(order = %order.id, "replayed order for a retried request");
+    Ok(PlacedOrder { order, access_token: record.access_token, replayed: true })
+}

@@ -1,0 +1,151 @@
+//! Sample records for tests in this crate and in adapters' contract tests
+//! (enabled with the `fixtures` feature). Never used by production code.
+
+use crate::cart::{CartLineRequest, CartRequest, price_cart};
+use crate::ids::{CategoryId, ItemId, OptionGroupId, OptionId, RestaurantId, StationId, TableId};
+use crate::menu::{Allergen, Category, DietaryTag, Item, Menu, MenuOption, OptionGroup};
+use crate::money::{Amount, Currency, TaxRate};
+use crate::order::{Channel, NewOrder, Order, OrderId};
+use crate::restaurant::{Restaurant, TaxMode};
+use crate::token::AccessToken;
+use jiff::Timestamp;
+
+fn option(id: &str, name: &str, delta: i64) -> MenuOption {
+    MenuOption {
+        id: OptionId::parse(id).unwrap(),
+        name: name.into(),
+        price_delta: Amount(delta),
+        available: true,
+    }
+}
+
+/// A small menu used across the domain tests: a pizza with a required
+/// size and up to two extras, a sold-out soup, a drink at another rate.
+pub fn sample_menu() -> Menu {
+    let vat = TaxRate::parse_percent("19").unwrap();
+    let reduced = TaxRate::parse_percent("7").unwrap();
+    Menu {
+        restaurant_id: RestaurantId::parse("demo").unwrap(),
+        currency: Currency::parse("EUR").unwrap(),
+        categories: vec![
+            Category {
+                id: CategoryId::parse("pizza").unwrap(),
+                name: "Pizza".into(),
+                items: vec![
+                    Item {
+                        id: ItemId::parse("margherita").unwrap(),
+                        name: "Margherita".into(),
+                        description: "Tomato, mozzarella, basil".into(),
+                        price: Amount(900),
+                        image_url: None,
+                        allergens: vec![Allergen::Gluten, Allergen::Milk],
+                        dietary: vec![DietaryTag::Vegetarian],
+                        station: StationId::parse("pizza").unwrap(),
+                        tax_rate: vat,
+                        available: true,
+                        option_groups: vec![
+                            OptionGroup {
+                                id: OptionGroupId::parse("size").unwrap(),
+                                name: "Size".into(),
+                                min: 1,
+                                max: 1,
+                                options: vec![
+                                    option("regular", "Regular", 0),
+                                    option("large", "Large", 300),
+                                ],
+                            },
+                            OptionGroup {
+                                id: OptionGroupId::parse("extras").unwrap(),
+                                name: "Extras".into(),
+                                min: 0,
+                                max: 2,
+                                options: vec![
+                                    option("olives", "Olives", 100),
+                                    option("burrata", "Burrata", 350),
+                                    MenuOption {
+                                        available: false,
+                                        ..option("truffle", "Truffle", 500)
+                                    },
+                                ],
+                            },
+                        ],
+                    },
+                    Item {
+                        id: ItemId::parse("soup").unwrap(),
+                        name: "Soup of the day".into(),
+                        description: String::new(),
+                        price: Amount(650),
+                        image_url: None,
+                        allergens: vec![Allergen::Celery],
+                        dietary: vec![],
+                        station: StationId::parse("kitchen").unwrap(),
+                        tax_rate: vat,
+                        available: false,
+                        option_groups: vec![],
+                    },
+                ],
+            },
+            Category {
+                id: CategoryId::parse("drinks").unwrap(),
+                name: "Drinks".into(),
+                items: vec![Item {
+                    id: ItemId::parse("water").unwrap(),
+                    name: "Still water".into(),
+                    description: String::new(),
+                    price: Amount(250),
+                    image_url: None,
+                    allergens: vec![],
+                    dietary: vec![DietaryTag::Vegan],
+                    station: StationId::parse("bar").unwrap(),
+                    tax_rate: reduced,
+                    available: true,
+                    option_groups: vec![],
+                }],
+            },
+        ],
+    }
+}
+
+
+/// A Berlin restaurant with tax-inclusive prices.
+pub fn berlin() -> Restaurant {
+    Restaurant {
+        id: RestaurantId::parse("demo").unwrap(),
+        name: "Trattoria Demo".into(),
+        currency: Currency::parse("EUR").unwrap(),
+        locale: "de-DE".into(),
+        time_zone: "Europe/Berlin".into(),
+        tax_mode: TaxMode::Inclusive,
+        default_tax_rate: TaxRate::parse_percent("19").unwrap(),
+        dine_in_requires_approval: false,
+        day_starts_at_hour: 4,
+    }
+}
+
+
+/// Margherita x2 (large) at table 7 of "demo", order A-042.
+pub fn sample_order() -> Order {
+    let cart = CartRequest {
+        lines: vec![CartLineRequest {
+            item_id: "margherita".into(),
+            quantity: 2,
+            options: vec!["large".into()],
+            note: Some("well done".into()),
+        }],
+        note: Some("Birthday!".into()),
+    };
+    let priced = price_cart(&sample_menu(), TaxMode::Inclusive, &cart).unwrap();
+    let at: Timestamp = "2026-11-21T18:03:00Z".parse().unwrap();
+    Order::new(NewOrder {
+        id: OrderId::new(at, 42),
+        restaurant_id: RestaurantId::parse("demo").unwrap(),
+        sequence: 42,
+        business_date: "2026-11-21".parse().unwrap(),
+        channel: Channel::DineIn { table_id: TableId::parse("7").unwrap(), table_label: "Table 7".into() },
+        priced,
+        placed_at: at,
+        access_token_digest: AccessToken::from_random_bytes([3; 16]).digest(),
+        needs_approval: false,
+    })
+}
+
