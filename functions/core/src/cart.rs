@@ -54,9 +54,9 @@ pub enum CartError {
     OptionUnavailable { line: usize, item: String, option: String },
     #[error("Line {line}: {option} is chosen twice for {item}.")]
     DuplicateOption { line: usize, item: String, option: String },
-    #[error("Line {line}: {item} needs {} choice(s) for {group}.", .min)]
+    #[error("Line {line}: {item} needs {} for {group}.", choices("a choice", "at least", *.min))]
     MissingRequiredOption { line: usize, item: String, group: String, min: u32 },
-    #[error("Line {line}: {item} allows at most {max} choice(s) for {group}, got {chosen}.")]
+    #[error("Line {line}: {item} allows {} for {group}, got {chosen}.", choices("only one choice", "at most", *.max))]
     TooManyOptions { line: usize, item: String, group: String, max: u32, chosen: u32 },
     #[error("{where_}: the note is longer than {limit} characters.")]
     NoteTooLong { where_: String, limit: usize },
@@ -64,6 +64,11 @@ pub enum CartError {
     NoteNotPrintable { where_: String },
     #[error("The order total is too large.")]
     TotalTooLarge,
+}
+
+/// "a choice" for one, "at least 2 choices" for more.
+fn choices(one: &str, bound: &str, n: u32) -> String {
+    if n == 1 { one.to_owned() } else { format!("{bound} {n} choices") }
 }
 
 impl CartError {
@@ -412,9 +417,10 @@ mod tests {
     fn required_single_choice_is_enforced() {
         let err = price(vec![line("margherita", 1, &[])]).unwrap_err();
         assert_eq!(err.code(), "missing_required_option");
-        assert_eq!(err.to_string(), "Line 1: Margherita needs 1 choice(s) for Size.");
+        assert_eq!(err.to_string(), "Line 1: Margherita needs a choice for Size.");
         let err = price(vec![line("margherita", 1, &["regular", "large"])]).unwrap_err();
         assert_eq!(err.code(), "too_many_options");
+        assert_eq!(err.to_string(), "Line 1: Margherita allows only one choice for Size, got 2.");
     }
 
     #[test]

@@ -1,0 +1,43 @@
+//! The DynamoDB store: every store port on one DynamoDB table (single-table
+//! design), for the Lambda functions. It passes the same contract tests as
+//! the embedded store, against Amazon DynamoDB Local.
+//!
+//! The layout (keys, index, TTL, stream) and the IAM actions each operation
+//! needs are written up in `docs/dynamodb.md`.
+
+mod errors;
+mod items;
+mod keys;
+mod menus;
+mod order_status;
+mod orders;
+mod requests;
+mod restaurants;
+pub mod schema;
+mod sequences;
+mod tables;
+mod transactions;
+
+use aws_sdk_dynamodb::Client;
+
+pub use schema::create_table;
+
+/// The store ports on one DynamoDB table. Cheap to clone: the SDK client
+/// shares its connection pool, so build one per Lambda cold start.
+#[derive(Clone, Debug)]
+pub struct DynamoDbStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoDbStore {
+    /// Takes a ready client so the caller decides where credentials, region
+    /// and endpoint come from (the Lambda environment, or DynamoDB Local).
+    pub fn new(client: Client, table_name: impl Into<String>) -> Self {
+        Self { client, table: table_name.into() }
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+}

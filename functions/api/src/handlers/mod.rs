@@ -1,0 +1,25 @@
+//! One handler per route: read the request, call the use case, shape the
+//! answer. No business rules live here.
+
+mod get_menu;
+mod get_order;
+mod get_table;
+mod place_dine_in_order;
+
+pub use get_menu::get_menu;
+pub use get_order::get_order;
+pub use get_table::get_table;
+pub use place_dine_in_order::place_dine_in_order;
+
+use lambda_http::http::{StatusCode, header};
+use lambda_http::{Body, Response};
+use serde::Serialize;
+
+pub(crate) fn json_response(status: StatusCode, body: &impl Serialize) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::Text(serde_json::to_string(body).expect("views serialize")))
+        .expect("valid response")
+}

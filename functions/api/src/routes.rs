@@ -1,0 +1,69 @@
+//! The route table: one entry per public route, each deployed as its own
+//! Lambda function. The path templates use API Gateway's syntax, which the
+//! local server's router understands too.
+
+use crate::error::ApiError;
+use crate::handlers;
+use crate::state::AppState;
+use lambda_http::http::{Method, header};
+use lambda_http::{Body, Request, Response};
+use tracing::Instrument;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    GetTable,
+    GetMenu,
+    PlaceDineInOrder,
+    GetOrder,
+}
+
+pub const ROUTES: [Route; 4] = [Route::GetTable, Route::GetMenu, Route::PlaceDineInOrder, Route::GetOrder];
+
+impl Route {
+    pub fn method(self) -> Method {
+        match self {
+            Route::GetTable | Route::GetMenu | Route::GetOrder => Method::GET,
+            Route::PlaceDineInOrder => Method::POST,
+        }
+    }
+
+    /// API Gateway route template.
+    pub fn path(self) -> &'static str {
+        match self {
+            Route::GetTable => "/tables/{token}",
+            Route::GetMenu => "/restaurants/{restaurant_id}/menu",
+            Route::PlaceDineInOrder => "/tables/{token}/orders",
+            Route::GetOrder => "/restaurants/{restaurant_id}/orders/{order_id}",
+        }
+    }
+
+    /// The Lambda function (and cargo binary) that serves the route.
+    pub fn function_name(self) -> &'static str {
+        match self {
+            Route::GetTable => "get-table",
+            Route::GetMenu => "get-menu",
+            Route::PlaceDineInOrder => "place-dine-in-order",
+            Route::GetOrder => "get-order",
+        }
+    }
+}
+
+/// Serves one request for `route`. Never fails: every error becomes a JSON
+/// response here, with CORS headers like any other answer.
+pub async fn handle(route: Route, state: &AppState, request: Request) -> Response<Body> {
+    let origin = request.headers().get(header::ORIGIN).cloned();
+    let span = tracing::info_span!("request", route = route.function_name());
+    let result = async {
+        match route {
+            Route::GetTable => handlers::get_table(state, &request).await,
+            Route::GetMenu => handlers::get_menu(state, &request).await,
+            Route::PlaceDineInOrder => handlers::place_dine_in_order(state, &request).await,
+            Route::GetOrder => handlers::get_order(state, &request).await,
+        }
+    }
+    .instrument(span)
+    .await;
+    let mut response = result.unwrap_or_else(ApiError::into_response);
+    state.cors.apply(origin.as_ref(), response.headers_mut());
+    response
+}

@@ -1,0 +1,105 @@
+//! The JSON shapes the API returns. Internal fields (token digests, keys)
+//! never leave through these; amounts are integer minor units with the
+//! currency alongside.
+
+use serde::Serialize;
+use tabletap_core::cart::{OrderLine, Totals};
+use tabletap_core::menu::Category;
+use tabletap_core::order::{Channel, Order, StatusChange};
+use tabletap_core::restaurant::{Restaurant, TaxMode};
+use tabletap_core::table::Table;
+use tabletap_core::{Date, Timestamp};
+
+#[derive(Serialize)]
+pub struct RestaurantView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub currency: &'a str,
+    pub locale: &'a str,
+    pub time_zone: &'a str,
+    pub tax_mode: TaxMode,
+}
+
+impl<'a> From<&'a Restaurant> for RestaurantView<'a> {
+    fn from(r: &'a Restaurant) -> Self {
+        Self {
+            id: r.id.as_str(),
+            name: &r.name,
+            currency: r.currency.code(),
+            locale: &r.locale,
+            time_zone: &r.time_zone,
+            tax_mode: r.tax_mode,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct TableView<'a> {
+    pub restaurant: RestaurantView<'a>,
+    pub table: TableSummary<'a>,
+}
+
+#[derive(Serialize)]
+pub struct TableSummary<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+}
+
+impl<'a> TableView<'a> {
+    pub fn new(restaurant: &'a Restaurant, table: &'a Table) -> Self {
+        Self {
+            restaurant: restaurant.into(),
+            table: TableSummary { id: table.id.as_str(), label: &table.label },
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct MenuView<'a> {
+    pub restaurant: RestaurantView<'a>,
+    pub categories: &'a [Category],
+}
+
+#[derive(Serialize)]
+pub struct OrderView<'a> {
+    pub id: &'a str,
+    pub restaurant_id: &'a str,
+    pub number: String,
+    pub status: &'static str,
+    pub business_date: Date,
+    pub channel: &'a Channel,
+    pub lines: &'a [OrderLine],
+    pub note: Option<&'a str>,
+    pub totals: &'a Totals,
+    pub placed_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub history: &'a [StatusChange],
+}
+
+impl<'a> From<&'a Order> for OrderView<'a> {
+    fn from(o: &'a Order) -> Self {
+        Self {
+            id: o.id.as_str(),
+            restaurant_id: o.restaurant_id.as_str(),
+            number: o.number.to_string(),
+            status: o.status.as_str(),
+            business_date: o.business_date,
+            channel: &o.channel,
+            lines: &o.lines,
+            note: o.note.as_deref(),
+            totals: &o.totals,
+            placed_at: o.placed_at,
+            updated_at: o.updated_at,
+            history: &o.history,
+        }
+    }
+}
+
+/// The answer to placing an order: the order, plus the access token needed
+/// to read it later (shown once).
+#[derive(Serialize)]
+pub struct PlacedOrderView<'a> {
+    #[serde(flatten)]
+    pub order: OrderView<'a>,
+    pub access_token: &'a str,
+}

@@ -1,0 +1,98 @@
+//! Command line: `serve` (the default) and a few owner tasks that work on the
+//! same data folder while the server is stopped.
+
+use crate::{seed, server};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tabletap_app::use_cases::import_restaurant::{import_restaurant, parse_restaurant_file};
+use tabletap_app::use_cases::rotate_table_token::rotate_table_token;
+use tabletap_core::ids::{RestaurantId, TableId};
+use tabletap_store_embedded::EmbeddedStore;
+
+#[derive(Parser)]
+#[command(name = "tabletap-local", version, about = "TableTap on one machine: API, site and store, no cloud needed.")]
+pub struct Cli {
+    /// Folder for the data file; created if missing, kept across restarts.
+    #[arg(long, env = "TABLETAP_DATA_DIR", default_value = ".tabletap", global = true)]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on. Port 0 picks a free port (printed at start).
+    #[arg(long, env = "TABLETAP_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Folder with the static site.
+    #[arg(long, env = "TABLETAP_SITE_DIR", default_value = "site")]
+    pub site_dir: PathBuf,
+    /// Base URL printed in table links, e.g. http://192.168.1.20:8080 so
+    /// phones on the restaurant Wi-Fi can reach this machine.
+    #[arg(long, env = "TABLETAP_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Origins other than this server's own that may call the API.
+    #[arg(long, env = "TABLETAP_ALLOWED_ORIGINS", default_value = "")]
+    pub allowed_origins: String,
+    /// Do not load the demo restaurant into an empty store.
+    #[arg(long, env = "TABLETAP_NO_DEMO")]
+    pub no_demo: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Load a restaurant, its menu and tables from a YAML or JSON file.
+    Import { file: PathBuf },
+    /// List a restaurant's tables with their ordering links.
+    Tables {
+        #[arg(long, default_value = "demo")]
+        restaurant: String,
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
+    /// Give a table a new QR token; the old link stops working.
+    RotateTable {
+        #[arg(long, default_value = "demo")]
+        restaurant: String,
+        #[arg(long)]
+        table: String,
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let store = EmbeddedStore::open(&self.data_dir.join("tabletap.redb"))?;
+        match self.command {
+            None | Some(Command::Serve) => server::serve(store, self.serve).await,
+            Some(Command::Import { file }) => {
+                let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let parsed = parse_restaurant_file(&file.to_string_lossy(), &text)?;
+                let report = import_restaurant(&store, parsed).await?;
+                println!(
+                    "Imported {}: {} categories, {} items; tables: {} new, {} kept their QR codes.",
+                    report.restaurant, report.categories, report.items, report.tables_created, report.tables_kept
+                );
+                Ok(())
+            }
+            Some(Command::Tables { restaurant, public_url }) => {
+                let restaurant = RestaurantId::parse(restaurant)?;
+                seed::print_table_links(&store, &restaurant, &public_url).await
+            }
+            Some(Command::RotateTable { restaurant, table, public_url }) => {
+                let restaurant = RestaurantId::parse(restaurant)?;
+                let table = TableId::parse(table)?;
+                let rotated = rotate_table_token(&store, &restaurant, &table).await?;
+                println!("{}: {}", rotated.label, seed::table_url(&public_url, &rotated.token));
+                Ok(())
+            }
+        }
+    }
+}

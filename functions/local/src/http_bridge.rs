@@ -1,0 +1,79 @@
+//! Serves the API's Lambda handlers over plain HTTP: each axum request is
+//! turned into the `lambda_http::Request` API Gateway would have delivered
+//! (path parameters, query string, body), and the answer turned back.
+
+use axum::body::{Body as AxumBody, to_bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use lambda_http::RequestExt;
+use std::collections::HashMap;
+use tabletap_api::error::ApiError;
+use tabletap_api::request::MAX_BODY_BYTES;
+use tabletap_api::{AppState, Route};
+
+pub async fn serve_route(
+    route: Route,
+    State(state): State<AppState>,
+    Path(params): Path<HashMap<String, String>>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    // Refuse early by Content-Length, then bound the read itself.
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return into_axum(ApiError::BodyTooLarge { limit: MAX_BODY_BYTES }.into_response());
+    }
+    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return into_axum(ApiError::BodyTooLarge { limit: MAX_BODY_BYTES }.into_response()),
+    };
+    let query: HashMap<String, String> = parts
+        .uri
+        .query()
+        .map(|q| {
+            q.split('&')
+                .filter_map(|pair| pair.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = if bytes.is_empty() { lambda_http::Body::Empty } else { lambda_http::Body::Binary(bytes.to_vec()) };
+    let lambda_request = lambda_http::Request::from_parts(parts, body)
+        .with_path_parameters(params)
+        .with_query_string_parameters(query);
+    into_axum(tabletap_api::handle(route, &state, lambda_request).await)
+}
+
+/// JSON 404/405 for addresses under /api that match no route.
+pub async fn api_not_found(request: Request) -> Response {
+    let path = request.uri().path().trim_start_matches("/api");
+    let known_path = tabletap_api::ROUTES.iter().any(|route| template_matches(route.path(), path));
+    let error = if known_path { ApiError::MethodNotAllowed } else { ApiError::RouteNotFound };
+    into_axum(error.into_response())
+}
+
+fn template_matches(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<_>, Vec<_>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t.starts_with('{') || t == p)
+}
+
+pub async fn preflight(State(state): State<AppState>, request: Request) -> Response {
+    let mut response = axum::http::StatusCode::NO_CONTENT.into_response();
+    state.cors.apply_preflight(request.headers().get(header::ORIGIN), response.headers_mut());
+    response
+}
+
+fn into_axum(response: lambda_http::Response<lambda_http::Body>) -> Response {
+    let (parts, body) = response.into_parts();
+    let body = match body {
+        lambda_http::Body::Empty => AxumBody::empty(),
+        lambda_http::Body::Text(text) => AxumBody::from(text),
+        lambda_http::Body::Binary(bytes) => AxumBody::from(bytes),
+        _ => AxumBody::empty(),
+    };
+    Response::from_parts(parts, body)
+}

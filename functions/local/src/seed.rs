@@ -1,0 +1,36 @@
+//! The demo restaurant and the table links printed at start.
+
+use tabletap_app::ports::{RestaurantStore, TableStore};
+use tabletap_app::use_cases::import_restaurant::{import_restaurant, parse_restaurant_file};
+use tabletap_core::ids::RestaurantId;
+use tabletap_core::token::TableToken;
+use tabletap_store_embedded::EmbeddedStore;
+
+const DEMO_FILE: &str = include_str!("../demo/trattoria.yaml");
+
+/// Loads the demo restaurant unless the store already has it, so edits made
+/// while running (and orders) survive restarts.
+pub async fn seed_demo_if_empty(store: &EmbeddedStore) -> anyhow::Result<RestaurantId> {
+    let file = parse_restaurant_file("trattoria.yaml", DEMO_FILE)?;
+    let id = file.restaurant.id.clone();
+    if store.get_restaurant(&id).await?.is_none() {
+        let report = import_restaurant(store, file).await?;
+        tracing::info!(restaurant = %report.restaurant, items = report.items, tables = report.tables_created, "seeded the demo restaurant");
+    }
+    Ok(id)
+}
+
+pub fn table_url(public_url: &str, token: &TableToken) -> String {
+    format!("{}/t/{}", public_url.trim_end_matches('/'), token.as_str())
+}
+
+pub async fn print_table_links(store: &EmbeddedStore, restaurant: &RestaurantId, public_url: &str) -> anyhow::Result<()> {
+    let tables = store.list_tables(restaurant).await?;
+    if tables.is_empty() {
+        println!("Restaurant {restaurant} has no tables yet. Import a restaurant file with tables.");
+    }
+    for table in tables {
+        println!("  {:<12} {}", table.label, table_url(public_url, &table.token));
+    }
+    Ok(())
+}
