@@ -16,7 +16,9 @@ where
     R: Debug + Send + Sync + 'static,
 {
     let detail = DisplayErrorContext(&error).to_string();
-    StoreError::Unavailable(anyhow::Error::new(error).context(format!("DynamoDB {operation} failed: {detail}")))
+    StoreError::Unavailable(
+        anyhow::Error::new(error).context(format!("DynamoDB {operation} failed: {detail}")),
+    )
 }
 
 /// A failure the SDK did not produce (for example retries running out).

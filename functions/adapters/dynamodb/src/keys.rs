@@ -37,7 +37,10 @@ pub(crate) fn restaurant_partition(restaurant: &RestaurantId) -> String {
 }
 
 fn in_restaurant(restaurant: &RestaurantId, sk: String) -> ItemKey {
-    ItemKey { pk: restaurant_partition(restaurant), sk }
+    ItemKey {
+        pk: restaurant_partition(restaurant),
+        sk,
+    }
 }
 
 pub(crate) fn restaurant(restaurant: &RestaurantId) -> ItemKey {
@@ -53,7 +56,10 @@ pub(crate) fn table(restaurant: &RestaurantId, table: &TableId) -> ItemKey {
 }
 
 pub(crate) fn table_token(token: &TableToken) -> ItemKey {
-    ItemKey { pk: format!("TOKEN#{}", token.as_str()), sk: "TOKEN".to_owned() }
+    ItemKey {
+        pk: format!("TOKEN#{}", token.as_str()),
+        sk: "TOKEN".to_owned(),
+    }
 }
 
 pub(crate) fn order(restaurant: &RestaurantId, id: &OrderId) -> ItemKey {
@@ -83,7 +89,13 @@ mod tests {
     fn keys_are_scoped_by_restaurant() {
         let r = RestaurantId::parse("trattoria").unwrap();
         let t = TableId::parse("7").unwrap();
-        assert_eq!(table(&r, &t), ItemKey { pk: "R#trattoria".into(), sk: "TABLE#7".into() });
+        assert_eq!(
+            table(&r, &t),
+            ItemKey {
+                pk: "R#trattoria".into(),
+                sk: "TABLE#7".into()
+            }
+        );
         let day = "2026-11-21".parse().unwrap();
         assert_eq!(orders_of_day(&r, day), "R#trattoria#DAY#2026-11-21");
         assert_eq!(order_sequence(&r, day).sk, "ORDER_SEQUENCE#2026-11-21");

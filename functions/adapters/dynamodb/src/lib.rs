@@ -34,7 +34,10 @@ impl DynamoDbStore {
     /// Takes a ready client so the caller decides where credentials, region
     /// and endpoint come from (the Lambda environment, or DynamoDB Local).
     pub fn new(client: Client, table_name: impl Into<String>) -> Self {
-        Self { client, table: table_name.into() }
+        Self {
+            client,
+            table: table_name.into(),
+        }
     }
 
     pub fn table_name(&self) -> &str {

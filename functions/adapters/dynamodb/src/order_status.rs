@@ -30,7 +30,9 @@ impl DynamoDbStore {
             // Same answers as a write that lost: where the order stands now.
             return Ok(match self.get_item(&key).await? {
                 None => StatusUpdate::NotFound,
-                Some(item) => StatusUpdate::Conflict { current: status_of(item)? },
+                Some(item) => StatusUpdate::Conflict {
+                    current: status_of(item)?,
+                },
             });
         }
         let change = AttributeValue::L(vec![to_value(&StatusChange { status: to, at })?]);
@@ -40,7 +42,9 @@ impl DynamoDbStore {
             .table_name(&self.table)
             .set_key(Some(key.to_item()))
             .condition_expression("#status = :from")
-            .update_expression("SET #status = :to, #updated_at = :at, #history = list_append(#history, :change)")
+            .update_expression(
+                "SET #status = :to, #updated_at = :at, #history = list_append(#history, :change)",
+            )
             .expression_attribute_names("#status", STATUS)
             .expression_attribute_names("#updated_at", "updated_at")
             .expression_attribute_names("#history", "history")
@@ -55,7 +59,9 @@ impl DynamoDbStore {
         match result {
             Ok(output) => {
                 let item = output.attributes.ok_or_else(|| {
-                    StoreError::Corrupt(anyhow::anyhow!("UpdateItem returned no attributes for order {id}"))
+                    StoreError::Corrupt(anyhow::anyhow!(
+                        "UpdateItem returned no attributes for order {id}"
+                    ))
                 })?;
                 let order: Order = from_item(item)?;
                 Ok(StatusUpdate::Applied(Box::new(order)))
@@ -63,10 +69,14 @@ impl DynamoDbStore {
             Err(error) => match error.as_service_error() {
                 // The failed condition returns the item as it is, or nothing
                 // when there is no such order.
-                Some(UpdateItemError::ConditionalCheckFailedException(failed)) => Ok(match failed.item() {
-                    Some(item) => StatusUpdate::Conflict { current: status_of(item.clone())? },
-                    None => StatusUpdate::NotFound,
-                }),
+                Some(UpdateItemError::ConditionalCheckFailedException(failed)) => {
+                    Ok(match failed.item() {
+                        Some(item) => StatusUpdate::Conflict {
+                            current: status_of(item.clone())?,
+                        },
+                        None => StatusUpdate::NotFound,
+                    })
+                }
                 _ => Err(unavailable("UpdateItem", error)),
             },
         }

@@ -8,9 +8,10 @@ use crate::errors::{unavailable, unavailable_because};
 use crate::items::{Envelope, Item, from_item, to_item};
 use crate::keys;
 use crate::schema::{GSI1, GSI1_PK, PK};
-use crate::transactions::{MAX_ATTEMPTS, Reasons, Transaction, back_off, write};
+use crate::transactions::{MAX_ATTEMPTS, Reasons, Transaction, back_off, build_put, write};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::builders::PutBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure};
 use tabletap_app::idempotency::IdempotencyRecord;
 use tabletap_app::ports::{CreateOrderOutcome, OrderStore, StatusUpdate, StoreError};
@@ -20,7 +21,11 @@ use tabletap_core::{Date, Timestamp};
 
 #[async_trait]
 impl OrderStore for DynamoDbStore {
-    async fn next_order_sequence(&self, restaurant: &RestaurantId, day: Date) -> Result<u32, StoreError> {
+    async fn next_order_sequence(
+        &self,
+        restaurant: &RestaurantId,
+        day: Date,
+    ) -> Result<u32, StoreError> {
         self.bump_order_sequence(restaurant, day).await
     }
 
@@ -30,7 +35,10 @@ impl OrderStore for DynamoDbStore {
         idempotency: Option<&IdempotencyRecord>,
     ) -> Result<CreateOrderOutcome, StoreError> {
         match idempotency {
-            None => self.put_new_order(order).await.map(|()| CreateOrderOutcome::Created),
+            None => self
+                .put_new_order(order)
+                .await
+                .map(|()| CreateOrderOutcome::Created),
             Some(record) => self.put_new_order_with_key(order, record).await,
         }
     }
@@ -43,7 +51,11 @@ impl OrderStore for DynamoDbStore {
         self.get_record(&keys::idempotency(restaurant, key)).await
     }
 
-    async fn get_order(&self, restaurant: &RestaurantId, id: &OrderId) -> Result<Option<Order>, StoreError> {
+    async fn get_order(
+        &self,
+        restaurant: &RestaurantId,
+        id: &OrderId,
+    ) -> Result<Option<Order>, StoreError> {
         self.get_record(&keys::order(restaurant, id)).await
     }
 
@@ -60,7 +72,11 @@ impl OrderStore for DynamoDbStore {
 
     /// Reads the day index, which (like every DynamoDB index) is eventually
     /// consistent: an order placed a moment ago may be missing for a moment.
-    async fn list_orders_for_day(&self, restaurant: &RestaurantId, day: Date) -> Result<Vec<Order>, StoreError> {
+    async fn list_orders_for_day(
+        &self,
+        restaurant: &RestaurantId,
+        day: Date,
+    ) -> Result<Vec<Order>, StoreError> {
         let query = self
             .client
             .query()
@@ -68,7 +84,10 @@ impl OrderStore for DynamoDbStore {
             .index_name(GSI1)
             .key_condition_expression("#day = :day")
             .expression_attribute_names("#day", GSI1_PK)
-            .expression_attribute_values(":day", AttributeValue::S(keys::orders_of_day(restaurant, day)))
+            .expression_attribute_values(
+                ":day",
+                AttributeValue::S(keys::orders_of_day(restaurant, day)),
+            )
             .scan_index_forward(true);
         self.query_records(query).await
     }
@@ -77,9 +96,11 @@ impl OrderStore for DynamoDbStore {
 impl DynamoDbStore {
     fn order_put(&self, order: &Order) -> Result<Put, StoreError> {
         let mut envelope = Envelope::new(keys::order(&order.restaurant_id, &order.id), "order");
-        envelope.by_day = Some((keys::orders_of_day(&order.restaurant_id, order.business_date), order.id.to_string()));
-        let put = new_item_put(&self.table, to_item(order, envelope)?);
-        put.build().map_err(|e| StoreError::Corrupt(anyhow::Error::new(e).context("cannot build the order put")))
+        envelope.by_day = Some((
+            keys::orders_of_day(&order.restaurant_id, order.business_date),
+            order.id.to_string(),
+        ));
+        build_put(new_item_put(&self.table, to_item(order, envelope)?))
     }
 
     async fn put_new_order(&self, order: &Order) -> Result<(), StoreError> {
@@ -93,7 +114,12 @@ impl DynamoDbStore {
             .set_expression_attribute_names(put.expression_attribute_names);
         match request.send().await {
             Ok(_) => Ok(()),
-            Err(error) if matches!(error.as_service_error(), Some(PutItemError::ConditionalCheckFailedException(_))) => {
+            Err(error)
+                if matches!(
+                    error.as_service_error(),
+                    Some(PutItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
                 Err(order_id_taken(order))
             }
             Err(error) => Err(unavailable("PutItem", error)),
@@ -109,14 +135,15 @@ impl DynamoDbStore {
         let mut envelope = Envelope::new(record_key.clone(), "idempotency");
         envelope.expires_at = Some(record.expires_at);
         // On a lost condition, DynamoDB hands back the record that won.
-        let record_put = new_item_put(&self.table, to_item(record, envelope)?)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        let record_put = build_put(
+            new_item_put(&self.table, to_item(record, envelope)?)
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                ),
+        )?;
         let order_put = self.order_put(order)?;
         for attempt in 0..MAX_ATTEMPTS {
-            let writes = vec![
-                aws_sdk_dynamodb::types::TransactWriteItem::builder().put(order_put.clone()).build(),
-                write(record_put.clone())?,
-            ];
+            let writes = vec![write(order_put.clone()), write(record_put.clone())];
             let reasons = match self.transact_write(writes).await? {
                 Transaction::Written => return Ok(CreateOrderOutcome::Created),
                 Transaction::Cancelled(reasons) => reasons,
@@ -144,12 +171,14 @@ impl DynamoDbStore {
             }
             back_off(attempt).await;
         }
-        Err(unavailable_because(format!("order write kept colliding after {MAX_ATTEMPTS} attempts")))
+        Err(unavailable_because(format!(
+            "order write kept colliding after {MAX_ATTEMPTS} attempts"
+        )))
     }
 }
 
 /// A put that only creates: it fails if an item with the key exists.
-fn new_item_put(table: &str, item: Item) -> aws_sdk_dynamodb::types::builders::PutBuilder {
+fn new_item_put(table: &str, item: Item) -> PutBuilder {
     Put::builder()
         .table_name(table)
         .set_item(Some(item))
@@ -160,5 +189,9 @@ fn new_item_put(table: &str, item: Item) -> aws_sdk_dynamodb::types::builders::P
 /// Order ids are ULIDs with 80 random bits: a clash means a broken random
 /// source or a replayed write, which needs a person, like the embedded store.
 fn order_id_taken(order: &Order) -> StoreError {
-    StoreError::Corrupt(anyhow::anyhow!("order id {} already exists in restaurant {}", order.id, order.restaurant_id))
+    StoreError::Corrupt(anyhow::anyhow!(
+        "order id {} already exists in restaurant {}",
+        order.id,
+        order.restaurant_id
+    ))
 }

@@ -24,7 +24,10 @@ impl DynamoDbStore {
         Ok(output.item)
     }
 
-    pub(crate) async fn get_record<T: DeserializeOwned>(&self, key: &ItemKey) -> Result<Option<T>, StoreError> {
+    pub(crate) async fn get_record<T: DeserializeOwned>(
+        &self,
+        key: &ItemKey,
+    ) -> Result<Option<T>, StoreError> {
         self.get_item(key).await?.map(from_item).transpose()
     }
 

@@ -38,12 +38,21 @@ pub async fn create_table(client: &Client, table: &str) -> anyhow::Result<()> {
             .attribute_type(ScalarAttributeType::S)
             .build()
     };
-    let key = |name: &str, key_type: KeyType| KeySchemaElement::builder().attribute_name(name).key_type(key_type).build();
+    let key = |name: &str, key_type: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(key_type)
+            .build()
+    };
     let by_day = GlobalSecondaryIndex::builder()
         .index_name(GSI1)
         .key_schema(key(GSI1_PK, KeyType::Hash)?)
         .key_schema(key(GSI1_SK, KeyType::Range)?)
-        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::All)
+                .build(),
+        )
         .build()?;
     let stream = StreamSpecification::builder()
         .stream_enabled(true)

@@ -18,8 +18,14 @@ const LAST_SEQUENCE: &str = "last_sequence";
 const COUNTER_LIFETIME: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
 
 impl DynamoDbStore {
-    pub(crate) async fn bump_order_sequence(&self, restaurant: &tabletap_core::ids::RestaurantId, day: Date) -> Result<u32, StoreError> {
-        let expires = Timestamp::now().saturating_add(COUNTER_LIFETIME).unwrap_or_else(|_| Timestamp::now());
+    pub(crate) async fn bump_order_sequence(
+        &self,
+        restaurant: &tabletap_core::ids::RestaurantId,
+        day: Date,
+    ) -> Result<u32, StoreError> {
+        let expires = Timestamp::now()
+            .saturating_add(COUNTER_LIFETIME)
+            .unwrap_or_else(|_| Timestamp::now());
         let output = self
             .client
             .update_item()
@@ -31,7 +37,10 @@ impl DynamoDbStore {
             .expression_attribute_names("#expires", EXPIRES_AT_EPOCH)
             .expression_attribute_values(":one", AttributeValue::N("1".to_owned()))
             .expression_attribute_values(":entity", AttributeValue::S("order_sequence".to_owned()))
-            .expression_attribute_values(":expires", AttributeValue::N(expires.as_second().to_string()))
+            .expression_attribute_values(
+                ":expires",
+                AttributeValue::N(expires.as_second().to_string()),
+            )
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await
@@ -39,7 +48,11 @@ impl DynamoDbStore {
         let value = output
             .attributes
             .and_then(|mut attributes| attributes.remove(LAST_SEQUENCE))
-            .ok_or_else(|| StoreError::Corrupt(anyhow::anyhow!("the order counter update returned no {LAST_SEQUENCE}")))?;
+            .ok_or_else(|| {
+                StoreError::Corrupt(anyhow::anyhow!(
+                    "the order counter update returned no {LAST_SEQUENCE}"
+                ))
+            })?;
         from_value(value)
     }
 }

@@ -6,7 +6,7 @@ use crate::DynamoDbStore;
 use crate::errors::unavailable;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::builders::PutBuilder;
-use aws_sdk_dynamodb::types::{CancellationReason, TransactWriteItem};
+use aws_sdk_dynamodb::types::{CancellationReason, Put, TransactWriteItem};
 use std::time::Duration;
 use tabletap_app::ports::StoreError;
 
@@ -30,7 +30,9 @@ impl Reasons<'_> {
 
     /// Another transaction was working on the same items: worth a retry.
     pub fn conflicted(&self) -> bool {
-        self.0.iter().any(|r| r.code() == Some("TransactionConflict"))
+        self.0
+            .iter()
+            .any(|r| r.code() == Some("TransactionConflict"))
     }
 
     pub fn code(&self, index: usize) -> Option<&str> {
@@ -43,13 +45,22 @@ impl Reasons<'_> {
 }
 
 impl DynamoDbStore {
-    pub(crate) async fn transact_write(&self, items: Vec<TransactWriteItem>) -> Result<Transaction, StoreError> {
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+    pub(crate) async fn transact_write(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> Result<Transaction, StoreError> {
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
             Ok(_) => Ok(Transaction::Written),
             Err(error) => match error.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
-                    Ok(Transaction::Cancelled(cancelled.cancellation_reasons().to_vec()))
-                }
+                Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => Ok(
+                    Transaction::Cancelled(cancelled.cancellation_reasons().to_vec()),
+                ),
                 _ => Err(unavailable("TransactWriteItems", error)),
             },
         }
@@ -62,11 +73,14 @@ pub(crate) async fn back_off(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(20 * u64::from(attempt + 1))).await;
 }
 
-/// One put of a transaction. Building only fails when the table name or the
-/// item is missing, which the callers always set.
-pub(crate) fn write(put: PutBuilder) -> Result<TransactWriteItem, StoreError> {
-    let put = put
-        .build()
-        .map_err(|e| StoreError::Corrupt(anyhow::Error::new(e).context("cannot build a transaction item")))?;
-    Ok(TransactWriteItem::builder().put(put).build())
+/// Finishes a put. Building only fails when the table name or the item is
+/// missing, which the callers always set.
+pub(crate) fn build_put(put: PutBuilder) -> Result<Put, StoreError> {
+    put.build().map_err(|e| {
+        StoreError::Corrupt(anyhow::Error::new(e).context("cannot build a put request"))
+    })
+}
+
+pub(crate) fn write(put: Put) -> TransactWriteItem {
+    TransactWriteItem::builder().put(put).build()
 }

@@ -26,7 +26,13 @@ fn local_client(endpoint: &str) -> Client {
         .behavior_version_latest()
         .endpoint_url(endpoint)
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("local", "local", None, None, "tabletap-contract-tests"))
+        .credentials_provider(Credentials::new(
+            "local",
+            "local",
+            None,
+            None,
+            "tabletap-contract-tests",
+        ))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(2))
@@ -39,8 +45,14 @@ fn local_client(endpoint: &str) -> Client {
 
 fn unique_table_name() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("tabletap-contract-{}-{nanos}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "tabletap-contract-{}-{nanos}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 async fn fresh_store() -> DynamoDbStore {
@@ -49,7 +61,9 @@ async fn fresh_store() -> DynamoDbStore {
     let client = local_client(&endpoint);
     let table = unique_table_name();
     if let Err(error) = create_table(&client, &table).await {
-        panic!("cannot create a table on DynamoDB Local at {endpoint} ({error:#}); is it running? {HOW_TO_START}");
+        panic!(
+            "cannot create a table on DynamoDB Local at {endpoint} ({error:#}); is it running? {HOW_TO_START}"
+        );
     }
     DynamoDbStore::new(client, table)
 }
