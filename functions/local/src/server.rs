@@ -30,12 +30,12 @@ pub async fn serve(store: EmbeddedStore, args: ServeArgs) -> anyhow::Result<()> 
     };
     let app = router(state, &args);
 
-    // The test harness and scripts wait for this exact line.
-    println!("TableTap is listening on http://{local}");
     if let Some(demo) = demo {
         println!("Order from a table of the demo restaurant:");
         seed::print_table_links(&store, &demo, &public_url).await?;
     }
+    // Printed last: scripts and the test harness wait for this exact line.
+    println!("TableTap is listening on http://{local}");
     if !args.site_dir.join("index.html").exists() {
         tracing::warn!(site = %args.site_dir.display(), "no site found there: only the API is served (run from the repository root or set TABLETAP_SITE_DIR)");
     }

@@ -1,0 +1,133 @@
+//! Test harness: starts the real `tabletap-local` binary on a free port with
+//! its own data folder, and talks to it over HTTP like the site does.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// Where cargo put the workspace's binaries: next to this test's `deps/`.
+pub fn binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe.parent().and_then(Path::parent).expect("target profile folder");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build the workspace's binaries first (`cargo build --workspace --bins`, which scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_owned()
+}
+
+pub struct TableLink {
+    pub label: String,
+    pub token: String,
+}
+
+/// A running local server. Killed when dropped.
+pub struct LocalServer {
+    child: Option<Child>,
+    data_dir: tempfile::TempDir,
+    pub base_url: String,
+    pub tables: Vec<TableLink>,
+    pub http: reqwest::Client,
+}
+
+impl LocalServer {
+    pub async fn start() -> Self {
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let mut server = Self {
+            child: None,
+            data_dir,
+            base_url: String::new(),
+            tables: Vec::new(),
+            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("http client"),
+        };
+        server.spawn().await;
+        server
+    }
+
+    async fn spawn(&mut self) {
+        let mut child = Command::new(binary("tabletap-local"))
+            .args(["--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(self.data_dir.path())
+            .arg("--site-dir")
+            .arg(repo_root().join("site"))
+            .env("TABLETAP_LOG", "warn")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start tabletap-local");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut tables = Vec::new();
+        let mut base_url = None;
+        let read = async {
+            while let Some(line) = lines.next_line().await.expect("read server output") {
+                if let Some(url) = line.strip_prefix("TableTap is listening on ") {
+                    base_url = Some(url.trim().to_owned());
+                    break;
+                }
+                if let Some((label, url)) = line.trim().split_once(" http") {
+                    let token = url.rsplit("/t/").next().unwrap_or_default().to_owned();
+                    tables.push(TableLink { label: label.trim().to_owned(), token });
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(20), read).await.expect("server did not start within 20 s");
+        // Keep draining output so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        self.base_url = base_url.expect("server printed its address");
+        if !tables.is_empty() {
+            self.tables = tables;
+        }
+        self.child = Some(child);
+    }
+
+    /// Stops the server the way an operator would (SIGTERM) and waits.
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            if let Some(pid) = child.id() {
+                let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+            }
+            let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+                .await
+                .expect("server stops within 10 s after SIGTERM")
+                .expect("wait for server");
+            assert!(status.success(), "server exited with {status}");
+        }
+    }
+
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.spawn().await;
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// Runs a `tabletap-local` subcommand on this server's data (server stopped).
+    pub fn admin(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new(binary("tabletap-local"))
+            .arg("--data-dir")
+            .arg(self.data_dir.path())
+            .args(args)
+            .output()
+            .expect("run tabletap-local");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    pub fn table(&self, label: &str) -> &TableLink {
+        self.tables.iter().find(|t| t.label == label).unwrap_or_else(|| panic!("no table {label}"))
+    }
+
+    pub fn api(&self, path: &str) -> String {
+        format!("{}/api{}", self.base_url, path)
+    }
+}
