@@ -8,8 +8,16 @@ use tabletap_core::ids::RestaurantId;
 use tabletap_e2e::LocalServer;
 use tabletap_store_embedded::EmbeddedStore;
 
-async fn post_order(server: &LocalServer, token: &str, body: &Value, key: Option<&str>) -> reqwest::Response {
-    let mut request = server.http.post(server.api(&format!("/tables/{token}/orders"))).json(body);
+async fn post_order(
+    server: &LocalServer,
+    token: &str,
+    body: &Value,
+    key: Option<&str>,
+) -> reqwest::Response {
+    let mut request = server
+        .http
+        .post(server.api(&format!("/tables/{token}/orders")))
+        .json(body);
     if let Some(key) = key {
         request = request.header("Idempotency-Key", key);
     }
@@ -22,14 +30,21 @@ async fn json_of(response: reqwest::Response) -> Value {
 
 /// Orders in the store for today's business day, read with the server stopped.
 async fn stored_orders(server: &LocalServer) -> usize {
-    let store = EmbeddedStore::open(&server.data_dir().join("tabletap.redb")).expect("open data file");
+    let store =
+        EmbeddedStore::open(&server.data_dir().join("tabletap.redb")).expect("open data file");
     let restaurant = RestaurantId::parse("demo").unwrap();
     let mut total = 0;
     // Around midnight the business day may differ from UTC's date: count
     // yesterday, today and tomorrow.
-    let today = tabletap_core::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let today = tabletap_core::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
     for day in [today.yesterday().unwrap(), today, today.tomorrow().unwrap()] {
-        total += store.list_orders_for_day(&restaurant, day).await.expect("list orders").len();
+        total += store
+            .list_orders_for_day(&restaurant, day)
+            .await
+            .expect("list orders")
+            .len();
     }
     total
 }
@@ -52,10 +67,26 @@ async fn a_table_order_is_priced_by_the_server_and_survives_a_restart() {
     let mut server = LocalServer::start().await;
     let token = server.table("Table 7").token.clone();
 
-    let table = json_of(server.http.get(server.api(&format!("/tables/{token}"))).send().await.unwrap()).await;
+    let table = json_of(
+        server
+            .http
+            .get(server.api(&format!("/tables/{token}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(table["table"]["label"], "Table 7");
     assert_eq!(table["restaurant"]["id"], "demo");
-    let menu = json_of(server.http.get(server.api("/restaurants/demo/menu")).send().await.unwrap()).await;
+    let menu = json_of(
+        server
+            .http
+            .get(server.api("/restaurants/demo/menu"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(menu["categories"][0]["name"], "Antipasti");
 
     let response = post_order(&server, &token, &pizza_order(), None).await;
@@ -66,34 +97,60 @@ async fn a_table_order_is_priced_by_the_server_and_survives_a_restart() {
     assert_eq!(order["lines"][0]["line_total"], 3000);
     assert_eq!(order["lines"][1]["line_total"], 690);
     assert_eq!(order["totals"]["subtotal"], 3690);
-    assert_eq!(order["totals"]["total"], 3690, "the client's total is ignored");
+    assert_eq!(
+        order["totals"]["total"], 3690,
+        "the client's total is ignored"
+    );
     // Inclusive tax: 7% contained in 30.00 = 1.96; 19% in 6.90 = 1.10.
     assert_eq!(order["totals"]["tax"], 196 + 110);
     assert_eq!(order["status"], "ACCEPTED");
     assert_eq!(order["channel"]["table_label"], "Table 7");
     let number = order["number"].as_str().unwrap().to_owned();
     assert!(number.starts_with("A-"), "{number}");
-    let (id, access) = (order["id"].as_str().unwrap().to_owned(), order["access_token"].as_str().unwrap().to_owned());
+    let (id, access) = (
+        order["id"].as_str().unwrap().to_owned(),
+        order["access_token"].as_str().unwrap().to_owned(),
+    );
 
     server.restart().await;
 
     let url = server.api(&format!("/restaurants/demo/orders/{id}"));
-    let response = server.http.get(&url).header("X-Order-Token", &access).send().await.unwrap();
+    let response = server
+        .http
+        .get(&url)
+        .header("X-Order-Token", &access)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let stored = json_of(response).await;
     assert_eq!(stored["number"], number.as_str());
     assert_eq!(stored["totals"]["total"], 3690);
     assert_eq!(stored["lines"][0]["note"], "extra crispy");
-    assert!(stored.get("access_token").is_none(), "the token is only handed out once");
+    assert!(
+        stored.get("access_token").is_none(),
+        "the token is only handed out once"
+    );
     // The table links stay the same across restarts.
-    let again = server.http.get(server.api(&format!("/tables/{token}"))).send().await.unwrap();
+    let again = server
+        .http
+        .get(server.api(&format!("/tables/{token}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), StatusCode::OK);
 
     // Reading needs the right token.
     let missing = server.http.get(&url).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json_of(missing).await["code"], "order_token_required");
-    let wrong = server.http.get(&url).header("X-Order-Token", "AAAAAAAAAAAAAAAAAAAAAA").send().await.unwrap();
+    let wrong = server
+        .http
+        .get(&url)
+        .header("X-Order-Token", "AAAAAAAAAAAAAAAAAAAAAA")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
     assert_eq!(json_of(wrong).await["code"], "order_not_found");
 }
@@ -105,18 +162,82 @@ async fn bad_orders_get_clear_errors_and_store_nothing() {
     let line = |item: &str, quantity: Value, options: Value| json!({"lines": [{"item_id": item, "quantity": quantity, "options": options}]});
 
     let cases: Vec<(&str, Value, StatusCode, &str)> = vec![
-        ("unknown item", line("calzone", json!(1), json!([])), StatusCode::UNPROCESSABLE_ENTITY, "unknown_item"),
-        ("sold out", line("quattro-formaggi", json!(1), json!(["regular"])), StatusCode::CONFLICT, "item_unavailable"),
-        ("sold-out option", line("margherita", json!(1), json!(["regular", "truffle"])), StatusCode::CONFLICT, "option_unavailable"),
-        ("missing size", line("margherita", json!(1), json!([])), StatusCode::UNPROCESSABLE_ENTITY, "missing_required_option"),
-        ("four extras", line("margherita", json!(1), json!(["regular", "buffalo", "nduja", "olives", "rocket"])), StatusCode::UNPROCESSABLE_ENTITY, "too_many_options"),
-        ("zero", line("negroni", json!(0), json!([])), StatusCode::UNPROCESSABLE_ENTITY, "invalid_quantity"),
-        ("negative", line("negroni", json!(-2), json!([])), StatusCode::UNPROCESSABLE_ENTITY, "invalid_quantity"),
-        ("too many", line("negroni", json!(100), json!([])), StatusCode::UNPROCESSABLE_ENTITY, "invalid_quantity"),
-        ("huge", line("negroni", json!(1e30), json!([])), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        ("fractional", line("negroni", json!(1.5), json!([])), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        ("empty cart", json!({"lines": []}), StatusCode::UNPROCESSABLE_ENTITY, "empty_cart"),
-        ("no lines", json!({"note": "hi"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (
+            "unknown item",
+            line("calzone", json!(1), json!([])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_item",
+        ),
+        (
+            "sold out",
+            line("quattro-formaggi", json!(1), json!(["regular"])),
+            StatusCode::CONFLICT,
+            "item_unavailable",
+        ),
+        (
+            "sold-out option",
+            line("margherita", json!(1), json!(["regular", "truffle"])),
+            StatusCode::CONFLICT,
+            "option_unavailable",
+        ),
+        (
+            "missing size",
+            line("margherita", json!(1), json!([])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "missing_required_option",
+        ),
+        (
+            "four extras",
+            line(
+                "margherita",
+                json!(1),
+                json!(["regular", "buffalo", "nduja", "olives", "rocket"]),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_options",
+        ),
+        (
+            "zero",
+            line("negroni", json!(0), json!([])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_quantity",
+        ),
+        (
+            "negative",
+            line("negroni", json!(-2), json!([])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_quantity",
+        ),
+        (
+            "too many",
+            line("negroni", json!(100), json!([])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_quantity",
+        ),
+        (
+            "huge",
+            line("negroni", json!(1e30), json!([])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            "fractional",
+            line("negroni", json!(1.5), json!([])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            "empty cart",
+            json!({"lines": []}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_cart",
+        ),
+        (
+            "no lines",
+            json!({"note": "hi"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
     ];
     for (name, body, status, code) in cases {
         let response = post_order(&server, &token, &body, None).await;
@@ -124,21 +245,37 @@ async fn bad_orders_get_clear_errors_and_store_nothing() {
         let error = json_of(response).await;
         assert_eq!(error["code"], code, "{name}: {error}");
         let message = error["message"].as_str().unwrap();
-        assert!(message.len() > 15 && message.ends_with('.') || message.contains(':'), "{name}: {message}");
+        assert!(
+            message.len() > 15 && message.ends_with('.') || message.contains(':'),
+            "{name}: {message}"
+        );
     }
 
     let orders_url = server.api(&format!("/tables/{token}/orders"));
     let raw = |body: &'static str, content_type: &'static str| {
-        server.http.post(&orders_url).header("content-type", content_type).body(body).send()
+        server
+            .http
+            .post(&orders_url)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
     };
     let malformed = raw("{\"lines\": [", "application/json").await.unwrap();
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(malformed).await["code"], "malformed_json");
-    let form = raw("lines=1", "application/x-www-form-urlencoded").await.unwrap();
+    let form = raw("lines=1", "application/x-www-form-urlencoded")
+        .await
+        .unwrap();
     assert_eq!(form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(json_of(form).await["code"], "unsupported_media_type");
     let huge_note = "x".repeat(70 * 1024);
-    let oversized = post_order(&server, &token, &json!({"lines": [], "note": huge_note}), None).await;
+    let oversized = post_order(
+        &server,
+        &token,
+        &json!({"lines": [], "note": huge_note}),
+        None,
+    )
+    .await;
     assert_eq!(oversized.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(json_of(oversized).await["code"], "body_too_large");
 
@@ -157,17 +294,33 @@ async fn bad_orders_get_clear_errors_and_store_nothing() {
     assert_eq!(revoked.status(), StatusCode::GONE);
     let error = json_of(revoked).await;
     assert_eq!(error["code"], "table_revoked");
-    assert!(error["message"].as_str().unwrap().contains("scan"), "{error}");
-    let table = server.http.get(server.api(&format!("/tables/{token}"))).send().await.unwrap();
+    assert!(
+        error["message"].as_str().unwrap().contains("scan"),
+        "{error}"
+    );
+    let table = server
+        .http
+        .get(server.api(&format!("/tables/{token}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(table.status(), StatusCode::GONE);
 
     server.stop().await;
-    assert_eq!(stored_orders(&server).await, 0, "no refused request stored anything");
+    assert_eq!(
+        stored_orders(&server).await,
+        0,
+        "no refused request stored anything"
+    );
 
     server.restart().await;
     let placed = post_order(&server, &new_token, &pizza_order(), None).await;
     assert_eq!(placed.status(), StatusCode::CREATED, "the new link works");
-    assert_eq!(json_of(placed).await["number"], "A-001", "refused requests used no order number");
+    assert_eq!(
+        json_of(placed).await["number"],
+        "A-001",
+        "refused requests used no order number"
+    );
 }
 
 #[tokio::test]
@@ -206,7 +359,8 @@ async fn concurrent_posts_with_one_key_create_one_order() {
     let mut server = LocalServer::start().await;
     let token = server.table("Table 2").token.clone();
     let body = pizza_order();
-    let responses = join_all((0..12).map(|_| post_order(&server, &token, &body, Some("double-tap")))).await;
+    let responses =
+        join_all((0..12).map(|_| post_order(&server, &token, &body, Some("double-tap")))).await;
     let mut ids = Vec::new();
     for response in responses {
         assert_eq!(response.status(), StatusCode::CREATED);
@@ -221,17 +375,42 @@ async fn concurrent_posts_with_one_key_create_one_order() {
 #[tokio::test]
 async fn unknown_addresses_and_methods_answer_in_json() {
     let server = LocalServer::start().await;
-    let nothing = server.http.get(server.api("/nothing/here")).send().await.unwrap();
+    let nothing = server
+        .http
+        .get(server.api("/nothing/here"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(nothing.status(), StatusCode::NOT_FOUND);
     assert_eq!(json_of(nothing).await["code"], "not_found");
     let token = &server.table("Table 1").token;
-    let wrong_method = server.http.delete(server.api(&format!("/tables/{token}"))).send().await.unwrap();
+    let wrong_method = server
+        .http
+        .delete(server.api(&format!("/tables/{token}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
-    let no_restaurant = server.http.get(server.api("/restaurants/nowhere/menu")).send().await.unwrap();
+    let no_restaurant = server
+        .http
+        .get(server.api("/restaurants/nowhere/menu"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(no_restaurant.status(), StatusCode::NOT_FOUND);
     assert_eq!(json_of(no_restaurant).await["code"], "restaurant_not_found");
     // The site answers table links with its page.
-    let page = server.http.get(format!("{}/t/{token}", server.base_url)).send().await.unwrap();
+    let page = server
+        .http
+        .get(format!("{}/t/{token}", server.base_url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
 }

@@ -10,7 +10,10 @@ use tokio::process::{Child, Command};
 /// Where cargo put the workspace's binaries: next to this test's `deps/`.
 pub fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(Path::parent).expect("target profile folder");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target profile folder");
     let path = dir.join(name);
     assert!(
         path.exists(),
@@ -21,7 +24,10 @@ pub fn binary(name: &str) -> PathBuf {
 }
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repo root")
+        .to_owned()
 }
 
 pub struct TableLink {
@@ -46,7 +52,10 @@ impl LocalServer {
             data_dir,
             base_url: String::new(),
             tables: Vec::new(),
-            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("http client"),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .expect("http client"),
         };
         server.spawn().await;
         server
@@ -74,11 +83,16 @@ impl LocalServer {
                 }
                 if let Some((label, url)) = line.trim().split_once(" http") {
                     let token = url.rsplit("/t/").next().unwrap_or_default().to_owned();
-                    tables.push(TableLink { label: label.trim().to_owned(), token });
+                    tables.push(TableLink {
+                        label: label.trim().to_owned(),
+                        token,
+                    });
                 }
             }
         };
-        tokio::time::timeout(Duration::from_secs(20), read).await.expect("server did not start within 20 s");
+        tokio::time::timeout(Duration::from_secs(20), read)
+            .await
+            .expect("server did not start within 20 s");
         // Keep draining output so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         self.base_url = base_url.expect("server printed its address");
@@ -92,7 +106,9 @@ impl LocalServer {
     pub async fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             if let Some(pid) = child.id() {
-                let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+                let _ = std::process::Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status();
             }
             let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
                 .await
@@ -119,12 +135,19 @@ impl LocalServer {
             .args(args)
             .output()
             .expect("run tabletap-local");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
     pub fn table(&self, label: &str) -> &TableLink {
-        self.tables.iter().find(|t| t.label == label).unwrap_or_else(|| panic!("no table {label}"))
+        self.tables
+            .iter()
+            .find(|t| t.label == label)
+            .unwrap_or_else(|| panic!("no table {label}"))
     }
 
     pub fn api(&self, path: &str) -> String {

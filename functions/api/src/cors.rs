@@ -35,7 +35,10 @@ impl Cors {
         let Some(origin) = request_origin else { return };
         if origin.to_str().is_ok_and(|o| self.allows(o)) {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
-            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("idempotent-replayed"));
+            headers.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static("idempotent-replayed"),
+            );
         }
     }
 
@@ -43,9 +46,18 @@ impl Cors {
     pub fn apply_preflight(&self, request_origin: Option<&HeaderValue>, headers: &mut HeaderMap) {
         self.apply(request_origin, headers);
         if headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOWED_METHODS));
-            headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOWED_HEADERS));
-            headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static(ALLOWED_METHODS),
+            );
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static(ALLOWED_HEADERS),
+            );
+            headers.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
         }
     }
 }
@@ -58,10 +70,19 @@ mod tests {
     fn only_listed_origins_are_allowed() {
         let cors = Cors::from_list("https://order.example.com, http://localhost:8080/");
         let mut headers = HeaderMap::new();
-        cors.apply(Some(&HeaderValue::from_static("http://localhost:8080")), &mut headers);
-        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "http://localhost:8080");
+        cors.apply(
+            Some(&HeaderValue::from_static("http://localhost:8080")),
+            &mut headers,
+        );
+        assert_eq!(
+            headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            "http://localhost:8080"
+        );
         let mut headers = HeaderMap::new();
-        cors.apply(Some(&HeaderValue::from_static("https://evil.example")), &mut headers);
+        cors.apply(
+            Some(&HeaderValue::from_static("https://evil.example")),
+            &mut headers,
+        );
         assert!(!headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
         assert_eq!(headers[header::VARY], "Origin");
     }

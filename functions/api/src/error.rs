@@ -105,7 +105,9 @@ impl ApiError {
         if status.is_server_error() {
             // The full cause chain goes to the log, never to the client.
             match &self {
-                ApiError::App(error) => tracing::error!(code, error = ?anyhow_chain(error), "request failed"),
+                ApiError::App(error) => {
+                    tracing::error!(code, error = ?anyhow_chain(error), "request failed")
+                }
                 other => tracing::error!(code, ?other, "request failed"),
             }
         } else {
@@ -115,14 +117,21 @@ impl ApiError {
             ApiError::App(AppError::Cart(e)) => e.line(),
             _ => None,
         };
-        let body = serde_json::to_string(&ErrorBody { code, message, line }).expect("error body serializes");
+        let body = serde_json::to_string(&ErrorBody {
+            code,
+            message,
+            line,
+        })
+        .expect("error body serializes");
         let mut response = Response::builder()
             .status(status)
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::Text(body))
             .expect("valid response");
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         }
         response
     }

@@ -13,7 +13,9 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
     let body: &[u8] = request.body().as_ref();
     if body.len() > MAX_BODY_BYTES {
-        return Err(ApiError::BodyTooLarge { limit: MAX_BODY_BYTES });
+        return Err(ApiError::BodyTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
     }
     let is_json = request
         .headers()
@@ -30,19 +32,29 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         let inner = error.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                let at = if path == "." { String::new() } else { format!("at {path}: ") };
+                let at = if path == "." {
+                    String::new()
+                } else {
+                    format!("at {path}: ")
+                };
                 ApiError::InvalidBody(format!("{at}{inner}"))
             }
             _ => ApiError::MalformedJson(inner.to_string()),
         }
     })?;
-    deserializer.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
     Ok(value)
 }
 
 /// A path parameter the route template guarantees.
 pub fn path_param(request: &Request, name: &str) -> String {
-    request.path_parameters().first(name).unwrap_or_default().to_owned()
+    request
+        .path_parameters()
+        .first(name)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub fn header_str<'a>(request: &'a Request, name: &str) -> Option<&'a str> {

@@ -17,7 +17,12 @@ pub enum Route {
     GetOrder,
 }
 
-pub const ROUTES: [Route; 4] = [Route::GetTable, Route::GetMenu, Route::PlaceDineInOrder, Route::GetOrder];
+pub const ROUTES: [Route; 4] = [
+    Route::GetTable,
+    Route::GetMenu,
+    Route::PlaceDineInOrder,
+    Route::GetOrder,
+];
 
 impl Route {
     pub fn method(self) -> Method {

@@ -49,7 +49,10 @@ impl<'a> TableView<'a> {
     pub fn new(restaurant: &'a Restaurant, table: &'a Table) -> Self {
         Self {
             restaurant: restaurant.into(),
-            table: TableSummary { id: table.id.as_str(), label: &table.label },
+            table: TableSummary {
+                id: table.id.as_str(),
+                label: &table.label,
+            },
         }
     }
 }

@@ -9,7 +9,9 @@ use tabletap_core::cart::CartError;
 pub enum AppError {
     #[error("This table link is not valid. Scan the QR code on your table again.")]
     TableNotFound,
-    #[error("This table's QR code has been replaced. Please scan the current code on your table or ask a member of staff.")]
+    #[error(
+        "This table's QR code has been replaced. Please scan the current code on your table or ask a member of staff."
+    )]
     TableRevoked,
     #[error("There is no restaurant {0:?}.")]
     RestaurantNotFound(String),
@@ -22,7 +24,9 @@ pub enum AppError {
     Cart(#[from] CartError),
     #[error(transparent)]
     BadIdempotencyKey(#[from] BadIdempotencyKey),
-    #[error("This Idempotency-Key was already used for a different order. Use a new key for a new order.")]
+    #[error(
+        "This Idempotency-Key was already used for a different order. Use a new key for a new order."
+    )]
     IdempotencyKeyReused,
     #[error("{message}")]
     InvalidInput { code: &'static str, message: String },

@@ -35,7 +35,11 @@ pub struct BadIdempotencyKey;
 /// Checks a client-supplied key.
 pub fn parse_key(key: &str) -> Result<String, BadIdempotencyKey> {
     let ok = !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic());
-    if ok { Ok(key.to_owned()) } else { Err(BadIdempotencyKey) }
+    if ok {
+        Ok(key.to_owned())
+    } else {
+        Err(BadIdempotencyKey)
+    }
 }
 
 /// SHA-256 over the parts that make two requests "the same request".
@@ -45,7 +49,11 @@ pub fn fingerprint(parts: &[&[u8]]) -> String {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part);
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use crate::idempotency::IdempotencyRecord;
 use async_trait::async_trait;
+use tabletap_core::Date;
 use tabletap_core::Timestamp;
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_core::menu::Menu;
@@ -11,7 +12,6 @@ use tabletap_core::order::{Order, OrderId, OrderStatus};
 use tabletap_core::restaurant::Restaurant;
 use tabletap_core::table::{Table, TokenLookup};
 use tabletap_core::token::TableToken;
-use tabletap_core::Date;
 
 /// A store call that failed. Conditions that are part of normal operation
 /// (a conditional write that lost) are not errors: they are outcomes.
@@ -43,9 +43,16 @@ pub trait TableStore: Send + Sync {
     /// token becomes revoked in the same write, so rotating a QR code is one
     /// atomic step.
     async fn put_table(&self, table: &Table) -> Result<(), StoreError>;
-    async fn get_table(&self, restaurant: &RestaurantId, table: &TableId) -> Result<Option<Table>, StoreError>;
+    async fn get_table(
+        &self,
+        restaurant: &RestaurantId,
+        table: &TableId,
+    ) -> Result<Option<Table>, StoreError>;
     async fn list_tables(&self, restaurant: &RestaurantId) -> Result<Vec<Table>, StoreError>;
-    async fn lookup_table_token(&self, token: &TableToken) -> Result<Option<TokenLookup>, StoreError>;
+    async fn lookup_table_token(
+        &self,
+        token: &TableToken,
+    ) -> Result<Option<TokenLookup>, StoreError>;
 }
 
 /// Result of inserting a new order.
@@ -62,7 +69,9 @@ pub enum CreateOrderOutcome {
 pub enum StatusUpdate {
     Applied(Box<Order>),
     /// The order was not in the expected status (a replay or a race).
-    Conflict { current: OrderStatus },
+    Conflict {
+        current: OrderStatus,
+    },
     NotFound,
 }
 
@@ -70,7 +79,11 @@ pub enum StatusUpdate {
 pub trait OrderStore: Send + Sync {
     /// Hands out the next order number of a restaurant's business day,
     /// starting at 1. Numbers are unique; a failed order may leave a gap.
-    async fn next_order_sequence(&self, restaurant: &RestaurantId, day: Date) -> Result<u32, StoreError>;
+    async fn next_order_sequence(
+        &self,
+        restaurant: &RestaurantId,
+        day: Date,
+    ) -> Result<u32, StoreError>;
 
     /// Inserts a new order and, atomically with it, its idempotency record.
     /// Either both are written or neither.
@@ -86,7 +99,11 @@ pub trait OrderStore: Send + Sync {
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError>;
 
-    async fn get_order(&self, restaurant: &RestaurantId, id: &OrderId) -> Result<Option<Order>, StoreError>;
+    async fn get_order(
+        &self,
+        restaurant: &RestaurantId,
+        id: &OrderId,
+    ) -> Result<Option<Order>, StoreError>;
 
     /// Moves an order from `from` to `to` only if it is still `from`
     /// (a conditional write), appending to its history.
@@ -100,7 +117,11 @@ pub trait OrderStore: Send + Sync {
     ) -> Result<StatusUpdate, StoreError>;
 
     /// A restaurant's orders of one business day, oldest first.
-    async fn list_orders_for_day(&self, restaurant: &RestaurantId, day: Date) -> Result<Vec<Order>, StoreError>;
+    async fn list_orders_for_day(
+        &self,
+        restaurant: &RestaurantId,
+        day: Date,
+    ) -> Result<Vec<Order>, StoreError>;
 }
 
 /// Everything a deployment's store offers; each adapter implements all of it.

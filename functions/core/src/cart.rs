@@ -42,22 +42,47 @@ pub enum CartError {
     Empty,
     #[error("An order can have at most {MAX_LINES} lines; this one has {0}.")]
     TooManyLines(usize),
-    #[error("Line {line}: there is no item {item_id:?} on this menu. Reload the menu and try again.")]
+    #[error(
+        "Line {line}: there is no item {item_id:?} on this menu. Reload the menu and try again."
+    )]
     UnknownItem { line: usize, item_id: String },
     #[error("Line {line}: {item} is sold out right now.")]
     ItemUnavailable { line: usize, item: String },
     #[error("Line {line}: quantity must be between 1 and {MAX_QUANTITY}, got {quantity}.")]
     InvalidQuantity { line: usize, quantity: i64 },
     #[error("Line {line}: {item} has no option {option_id:?}.")]
-    UnknownOption { line: usize, item: String, option_id: String },
+    UnknownOption {
+        line: usize,
+        item: String,
+        option_id: String,
+    },
     #[error("Line {line}: {option} for {item} is not available right now.")]
-    OptionUnavailable { line: usize, item: String, option: String },
+    OptionUnavailable {
+        line: usize,
+        item: String,
+        option: String,
+    },
     #[error("Line {line}: {option} is chosen twice for {item}.")]
-    DuplicateOption { line: usize, item: String, option: String },
+    DuplicateOption {
+        line: usize,
+        item: String,
+        option: String,
+    },
     #[error("Line {line}: {item} needs {} for {group}.", choices("a choice", "at least", *.min))]
-    MissingRequiredOption { line: usize, item: String, group: String, min: u32 },
+    MissingRequiredOption {
+        line: usize,
+        item: String,
+        group: String,
+        min: u32,
+    },
     #[error("Line {line}: {item} allows {} for {group}, got {chosen}.", choices("only one choice", "at most", *.max))]
-    TooManyOptions { line: usize, item: String, group: String, max: u32, chosen: u32 },
+    TooManyOptions {
+        line: usize,
+        item: String,
+        group: String,
+        max: u32,
+        chosen: u32,
+    },
     #[error("{where_}: the note is longer than {limit} characters.")]
     NoteTooLong { where_: String, limit: usize },
     #[error("{where_}: the note contains characters that cannot be printed.")]
@@ -68,7 +93,11 @@ pub enum CartError {
 
 /// "a choice" for one, "at least 2 choices" for more.
 fn choices(one: &str, bound: &str, n: u32) -> String {
-    if n == 1 { one.to_owned() } else { format!("{bound} {n} choices") }
+    if n == 1 {
+        one.to_owned()
+    } else {
+        format!("{bound} {n} choices")
+    }
 }
 
 impl CartError {
@@ -174,7 +203,11 @@ pub struct PricedCart {
 /// Tax is computed once per rate over the sum of lines at that rate (not per
 /// line), rounding half away from zero: the per-invoice method most tax
 /// authorities accept, and the one that keeps the receipt's breakdown adding up.
-pub fn price_cart(menu: &Menu, tax_mode: TaxMode, cart: &CartRequest) -> Result<PricedCart, CartError> {
+pub fn price_cart(
+    menu: &Menu,
+    tax_mode: TaxMode,
+    cart: &CartRequest,
+) -> Result<PricedCart, CartError> {
     if cart.lines.is_empty() {
         return Err(CartError::Empty);
     }
@@ -187,31 +220,47 @@ pub fn price_cart(menu: &Menu, tax_mode: TaxMode, cart: &CartRequest) -> Result<
         .enumerate()
         .map(|(index, line)| price_line(menu, index + 1, line))
         .collect::<Result<Vec<_>, _>>()?;
-    let note = clean_note(cart.note.as_deref(), MAX_ORDER_NOTE_CHARS, || "Order note".into())?;
+    let note = clean_note(cart.note.as_deref(), MAX_ORDER_NOTE_CHARS, || {
+        "Order note".into()
+    })?;
     let totals = total(menu.currency, tax_mode, &lines)?;
-    Ok(PricedCart { lines, note, totals })
+    Ok(PricedCart {
+        lines,
+        note,
+        totals,
+    })
 }
 
 fn price_line(menu: &Menu, line: usize, request: &CartLineRequest) -> Result<OrderLine, CartError> {
-    let item = menu.item(&request.item_id).ok_or_else(|| CartError::UnknownItem {
-        line,
-        item_id: request.item_id.clone(),
-    })?;
+    let item = menu
+        .item(&request.item_id)
+        .ok_or_else(|| CartError::UnknownItem {
+            line,
+            item_id: request.item_id.clone(),
+        })?;
     if !item.available {
-        return Err(CartError::ItemUnavailable { line, item: item.name.clone() });
+        return Err(CartError::ItemUnavailable {
+            line,
+            item: item.name.clone(),
+        });
     }
     if !(1..=MAX_QUANTITY).contains(&request.quantity) {
-        return Err(CartError::InvalidQuantity { line, quantity: request.quantity });
+        return Err(CartError::InvalidQuantity {
+            line,
+            quantity: request.quantity,
+        });
     }
     let quantity = u32::try_from(request.quantity).expect("checked range");
 
     let mut chosen: Vec<ChosenOption> = Vec::with_capacity(request.options.len());
     for option_id in &request.options {
-        let (group, option) = item.option(option_id).ok_or_else(|| CartError::UnknownOption {
-            line,
-            item: item.name.clone(),
-            option_id: option_id.clone(),
-        })?;
+        let (group, option) = item
+            .option(option_id)
+            .ok_or_else(|| CartError::UnknownOption {
+                line,
+                item: item.name.clone(),
+                option_id: option_id.clone(),
+            })?;
         if chosen.iter().any(|c| c.option_id == option.id) {
             return Err(CartError::DuplicateOption {
                 line,
@@ -266,7 +315,9 @@ fn price_line(menu: &Menu, line: usize, request: &CartLineRequest) -> Result<Ord
         .iter()
         .try_fold(item.price, |sum, c| sum.checked_add(c.price_delta))?;
     let line_total = unit_price.checked_mul(quantity)?;
-    let note = clean_note(request.note.as_deref(), MAX_LINE_NOTE_CHARS, || format!("Line {line}"))?;
+    let note = clean_note(request.note.as_deref(), MAX_LINE_NOTE_CHARS, || {
+        format!("Line {line}")
+    })?;
     Ok(OrderLine {
         item_id: item.id.clone(),
         name: item.name.clone(),
@@ -307,7 +358,14 @@ fn total(currency: Currency, tax_mode: TaxMode, lines: &[OrderLine]) -> Result<T
         TaxMode::Inclusive => subtotal,
         TaxMode::Exclusive => subtotal.checked_add(tax)?,
     };
-    Ok(Totals { currency, tax_mode, subtotal, tax, total, tax_breakdown })
+    Ok(Totals {
+        currency,
+        tax_mode,
+        subtotal,
+        tax,
+        total,
+        tax_breakdown,
+    })
 }
 
 /// Trims a note, folds line breaks and tabs into spaces (a ticket prints
@@ -321,7 +379,13 @@ pub fn clean_note(
     let Some(note) = note else { return Ok(None) };
     let folded: String = note
         .chars()
-        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let trimmed = folded.trim();
     if trimmed.is_empty() {
@@ -331,7 +395,10 @@ pub fn clean_note(
         return Err(CartError::NoteNotPrintable { where_: where_() });
     }
     if trimmed.chars().count() > limit {
-        return Err(CartError::NoteTooLong { where_: where_(), limit });
+        return Err(CartError::NoteTooLong {
+            where_: where_(),
+            limit,
+        });
     }
     Ok(Some(trimmed.to_owned()))
 }
@@ -373,7 +440,11 @@ mod tests {
 
     #[test]
     fn inclusive_tax_is_contained_in_the_total_per_rate() {
-        let priced = price(vec![line("margherita", 1, &["regular"]), line("water", 2, &[])]).unwrap();
+        let priced = price(vec![
+            line("margherita", 1, &["regular"]),
+            line("water", 2, &[]),
+        ])
+        .unwrap();
         let t = &priced.totals;
         assert_eq!(t.subtotal, Amount(900 + 500));
         assert_eq!(t.total, Amount(1400));
@@ -390,7 +461,10 @@ mod tests {
         let priced = price_cart(
             &menu,
             TaxMode::Exclusive,
-            &cart(vec![line("margherita", 1, &["regular"]), line("water", 2, &[])]),
+            &cart(vec![
+                line("margherita", 1, &["regular"]),
+                line("water", 2, &[]),
+            ]),
         )
         .unwrap();
         let t = &priced.totals;
@@ -407,7 +481,11 @@ mod tests {
         let priced = price_cart(
             &menu,
             TaxMode::Exclusive,
-            &cart(vec![line("water", 1, &[]), line("water", 1, &[]), line("water", 1, &[])]),
+            &cart(vec![
+                line("water", 1, &[]),
+                line("water", 1, &[]),
+                line("water", 1, &[]),
+            ]),
         )
         .unwrap();
         assert_eq!(priced.totals.tax, Amount(53));
@@ -417,15 +495,26 @@ mod tests {
     fn required_single_choice_is_enforced() {
         let err = price(vec![line("margherita", 1, &[])]).unwrap_err();
         assert_eq!(err.code(), "missing_required_option");
-        assert_eq!(err.to_string(), "Line 1: Margherita needs a choice for Size.");
+        assert_eq!(
+            err.to_string(),
+            "Line 1: Margherita needs a choice for Size."
+        );
         let err = price(vec![line("margherita", 1, &["regular", "large"])]).unwrap_err();
         assert_eq!(err.code(), "too_many_options");
-        assert_eq!(err.to_string(), "Line 1: Margherita allows only one choice for Size, got 2.");
+        assert_eq!(
+            err.to_string(),
+            "Line 1: Margherita allows only one choice for Size, got 2."
+        );
     }
 
     #[test]
     fn extras_are_limited() {
-        let err = price(vec![line("margherita", 1, &["regular", "olives", "burrata", "truffle"])]).unwrap_err();
+        let err = price(vec![line(
+            "margherita",
+            1,
+            &["regular", "olives", "burrata", "truffle"],
+        )])
+        .unwrap_err();
         // The unavailable truffle is refused before counting.
         assert_eq!(err.code(), "option_unavailable");
         let mut menu = sample_menu();
@@ -433,7 +522,11 @@ mod tests {
         let err = price_cart(
             &menu,
             TaxMode::Inclusive,
-            &cart(vec![line("margherita", 1, &["regular", "olives", "burrata"])]),
+            &cart(vec![line(
+                "margherita",
+                1,
+                &["regular", "olives", "burrata"],
+            )]),
         )
         .unwrap_err();
         assert_eq!(err.code(), "too_many_options");
@@ -442,25 +535,50 @@ mod tests {
 
     #[test]
     fn unknown_duplicate_and_sold_out_are_refused() {
-        assert_eq!(price(vec![line("calzone", 1, &[])]).unwrap_err().code(), "unknown_item");
-        assert_eq!(price(vec![line("soup", 1, &[])]).unwrap_err().code(), "item_unavailable");
         assert_eq!(
-            price(vec![line("margherita", 1, &["regular", "anchovies"])]).unwrap_err().code(),
+            price(vec![line("calzone", 1, &[])]).unwrap_err().code(),
+            "unknown_item"
+        );
+        assert_eq!(
+            price(vec![line("soup", 1, &[])]).unwrap_err().code(),
+            "item_unavailable"
+        );
+        assert_eq!(
+            price(vec![line("margherita", 1, &["regular", "anchovies"])])
+                .unwrap_err()
+                .code(),
             "unknown_option"
         );
         assert_eq!(
-            price(vec![line("margherita", 1, &["regular", "olives", "olives"])]).unwrap_err().code(),
+            price(vec![line(
+                "margherita",
+                1,
+                &["regular", "olives", "olives"]
+            )])
+            .unwrap_err()
+            .code(),
             "duplicate_option"
         );
         // An option of another item is unknown for this one.
-        assert_eq!(price(vec![line("water", 1, &["large"])]).unwrap_err().code(), "unknown_option");
+        assert_eq!(
+            price(vec![line("water", 1, &["large"])])
+                .unwrap_err()
+                .code(),
+            "unknown_option"
+        );
     }
 
     #[test]
     fn quantities_must_be_sane() {
         for q in [0, -1, 100, i64::MAX, i64::MIN] {
             let err = price(vec![line("water", q, &[])]).unwrap_err();
-            assert_eq!(err, CartError::InvalidQuantity { line: 1, quantity: q });
+            assert_eq!(
+                err,
+                CartError::InvalidQuantity {
+                    line: 1,
+                    quantity: q
+                }
+            );
         }
         assert!(price(vec![line("water", 99, &[])]).is_ok());
     }
@@ -500,7 +618,8 @@ mod tests {
 
     #[test]
     fn client_prices_are_not_even_read() {
-        let json = r#"{"lines":[{"item_id":"water","quantity":1,"price":1,"unit_price":1}],"total":1}"#;
+        let json =
+            r#"{"lines":[{"item_id":"water","quantity":1,"price":1,"unit_price":1}],"total":1}"#;
         let request: CartRequest = serde_json::from_str(json).unwrap();
         let priced = price_cart(&sample_menu(), TaxMode::Inclusive, &request).unwrap();
         assert_eq!(priced.totals.total, Amount(250));
@@ -510,7 +629,12 @@ mod tests {
     fn zero_decimal_currencies_price_the_same_way() {
         let mut menu = sample_menu();
         menu.currency = Currency::parse("JPY").unwrap();
-        let priced = price_cart(&menu, TaxMode::Exclusive, &cart(vec![line("water", 3, &[])])).unwrap();
+        let priced = price_cart(
+            &menu,
+            TaxMode::Exclusive,
+            &cart(vec![line("water", 3, &[])]),
+        )
+        .unwrap();
         // 750 yen at 7% = 52.5 -> 53.
         assert_eq!(priced.totals.tax, Amount(53));
         assert_eq!(priced.totals.currency.code(), "JPY");

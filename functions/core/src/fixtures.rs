@@ -106,7 +106,6 @@ pub fn sample_menu() -> Menu {
     }
 }
 
-
 /// A Berlin restaurant with tax-inclusive prices.
 pub fn berlin() -> Restaurant {
     Restaurant {
@@ -121,7 +120,6 @@ pub fn berlin() -> Restaurant {
         day_starts_at_hour: 4,
     }
 }
-
 
 /// Margherita x2 (large) at table 7 of "demo", order A-042.
 pub fn sample_order() -> Order {
@@ -141,11 +139,13 @@ pub fn sample_order() -> Order {
         restaurant_id: RestaurantId::parse("demo").unwrap(),
         sequence: 42,
         business_date: "2026-11-21".parse().unwrap(),
-        channel: Channel::DineIn { table_id: TableId::parse("7").unwrap(), table_label: "Table 7".into() },
+        channel: Channel::DineIn {
+            table_id: TableId::parse("7").unwrap(),
+            table_label: "Table 7".into(),
+        },
         priced,
         placed_at: at,
         access_token_digest: AccessToken::from_random_bytes([3; 16]).digest(),
         needs_approval: false,
     })
 }
-

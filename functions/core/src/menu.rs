@@ -124,13 +124,25 @@ fn yes() -> bool {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum MenuError {
     #[error("{what} id {id:?} is used twice{within}")]
-    DuplicateId { what: &'static str, id: String, within: String },
+    DuplicateId {
+        what: &'static str,
+        id: String,
+        within: String,
+    },
     #[error("{what} {id:?} needs a name (1 to 100 characters)")]
     BadName { what: &'static str, id: String },
     #[error("item {item:?}: price must not be negative")]
     NegativePrice { item: String },
-    #[error("item {item:?}, group {group:?}: min ({min}) and max ({max}) must satisfy min <= max, 1 <= max <= number of options ({options})")]
-    BadGroupRule { item: String, group: String, min: u32, max: u32, options: usize },
+    #[error(
+        "item {item:?}, group {group:?}: min ({min}) and max ({max}) must satisfy min <= max, 1 <= max <= number of options ({options})"
+    )]
+    BadGroupRule {
+        item: String,
+        group: String,
+        min: u32,
+        max: u32,
+        options: usize,
+    },
     #[error("item {item:?}: the cheapest choice of options would make the price negative")]
     NegativeWithOptions { item: String },
     #[error("item {item:?}: image_url must be an https:// or site-relative URL")]
@@ -144,7 +156,10 @@ const MAX_NAME: usize = 100;
 fn check_name(what: &'static str, id: &str, name: &str) -> Result<(), MenuError> {
     let len = name.trim().chars().count();
     if len == 0 || len > MAX_NAME || name.chars().any(char::is_control) {
-        return Err(MenuError::BadName { what, id: id.to_owned() });
+        return Err(MenuError::BadName {
+            what,
+            id: id.to_owned(),
+        });
     }
     Ok(())
 }
@@ -243,7 +258,11 @@ impl Item {
             }
             let mut deltas: Vec<i64> = group.options.iter().map(|o| o.price_delta.0).collect();
             deltas.sort_unstable();
-            let worst: i64 = deltas.iter().take(group.max as usize).filter(|d| **d < 0).sum();
+            let worst: i64 = deltas
+                .iter()
+                .take(group.max as usize)
+                .filter(|d| **d < 0)
+                .sum();
             cheapest = cheapest.saturating_add(worst);
         }
         if cheapest < 0 {
@@ -253,9 +272,12 @@ impl Item {
     }
 
     pub fn option(&self, id: &str) -> Option<(&OptionGroup, &MenuOption)> {
-        self.option_groups
-            .iter()
-            .find_map(|g| g.options.iter().find(|o| o.id.as_str() == id).map(|o| (g, o)))
+        self.option_groups.iter().find_map(|g| {
+            g.options
+                .iter()
+                .find(|o| o.id.as_str() == id)
+                .map(|o| (g, o))
+        })
     }
 }
 
@@ -274,17 +296,26 @@ mod tests {
         let mut menu = sample_menu();
         let copy = menu.categories[0].items[0].clone();
         menu.categories[1].items.push(copy);
-        assert!(matches!(menu.validate(), Err(MenuError::DuplicateId { what: "item", .. })));
+        assert!(matches!(
+            menu.validate(),
+            Err(MenuError::DuplicateId { what: "item", .. })
+        ));
     }
 
     #[test]
     fn group_rules_must_be_satisfiable() {
         let mut menu = sample_menu();
         menu.categories[0].items[0].option_groups[0].max = 3;
-        assert!(matches!(menu.validate(), Err(MenuError::BadGroupRule { .. })));
+        assert!(matches!(
+            menu.validate(),
+            Err(MenuError::BadGroupRule { .. })
+        ));
         let mut menu = sample_menu();
         menu.categories[0].items[0].option_groups[1].min = 3;
-        assert!(matches!(menu.validate(), Err(MenuError::BadGroupRule { .. })));
+        assert!(matches!(
+            menu.validate(),
+            Err(MenuError::BadGroupRule { .. })
+        ));
     }
 
     #[test]
@@ -292,14 +323,22 @@ mod tests {
         let mut menu = sample_menu();
         menu.categories[0].items[0].option_groups[1].options[0].price_delta = Amount(-600);
         menu.categories[0].items[0].option_groups[1].options[1].price_delta = Amount(-400);
-        assert!(matches!(menu.validate(), Err(MenuError::NegativeWithOptions { .. })));
+        assert!(matches!(
+            menu.validate(),
+            Err(MenuError::NegativeWithOptions { .. })
+        ));
     }
 
     #[test]
     fn option_ids_are_unique_within_an_item() {
         let mut menu = sample_menu();
         let dup = menu.categories[0].items[0].option_groups[0].options[0].clone();
-        menu.categories[0].items[0].option_groups[1].options.push(dup);
-        assert!(matches!(menu.validate(), Err(MenuError::DuplicateId { what: "option", .. })));
+        menu.categories[0].items[0].option_groups[1]
+            .options
+            .push(dup);
+        assert!(matches!(
+            menu.validate(),
+            Err(MenuError::DuplicateId { what: "option", .. })
+        ));
     }
 }

@@ -36,8 +36,8 @@ impl Currency {
     /// show an amount and to talk to payment providers.
     pub fn minor_unit_digits(&self) -> u32 {
         match self.code() {
-            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
-            | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
             "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
             _ => 2,
         }
@@ -71,7 +71,9 @@ impl fmt::Display for Currency {
 
 /// An amount in minor units of the currency of whatever holds it (a menu, an
 /// order). Every arithmetic step is checked.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Amount(pub i64);
 
@@ -83,15 +85,24 @@ impl Amount {
     }
 
     pub fn checked_add(self, other: Amount) -> Result<Amount, MoneyError> {
-        self.0.checked_add(other.0).map(Amount).ok_or(MoneyError::Overflow)
+        self.0
+            .checked_add(other.0)
+            .map(Amount)
+            .ok_or(MoneyError::Overflow)
     }
 
     pub fn checked_sub(self, other: Amount) -> Result<Amount, MoneyError> {
-        self.0.checked_sub(other.0).map(Amount).ok_or(MoneyError::Overflow)
+        self.0
+            .checked_sub(other.0)
+            .map(Amount)
+            .ok_or(MoneyError::Overflow)
     }
 
     pub fn checked_mul(self, factor: u32) -> Result<Amount, MoneyError> {
-        self.0.checked_mul(i64::from(factor)).map(Amount).ok_or(MoneyError::Overflow)
+        self.0
+            .checked_mul(i64::from(factor))
+            .map(Amount)
+            .ok_or(MoneyError::Overflow)
     }
 
     /// Formats as a plain decimal ("12.50") for logs, tickets and emails;
@@ -104,13 +115,20 @@ impl Amount {
             return format!("{sign}{abs}");
         }
         let scale = 10u64.pow(digits);
-        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = digits as usize)
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / scale,
+            abs % scale,
+            width = digits as usize
+        )
     }
 }
 
 /// A tax rate in parts per million of the net price: 19% is 190_000, 8.875%
 /// is 88_750. Written in menus and JSON as a percentage string ("8.875").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct TaxRate {
     ppm: u32,
@@ -141,7 +159,10 @@ impl TaxRate {
         if whole.is_empty()
             || whole.len() > 3
             || frac.len() > 4
-            || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+            || !whole
+                .bytes()
+                .chain(frac.bytes())
+                .all(|b| b.is_ascii_digit())
         {
             return Err(bad());
         }
@@ -241,10 +262,19 @@ mod tests {
         assert_eq!(TaxRate::parse_percent("0").unwrap().ppm(), 0);
         assert_eq!(TaxRate::parse_percent("100").unwrap().ppm(), 1_000_000);
         for bad in ["", "-1", "100.01", "1.23456", "abc", "1e2", ".5", "1000"] {
-            assert!(TaxRate::parse_percent(bad).is_err(), "{bad} should be refused");
+            assert!(
+                TaxRate::parse_percent(bad).is_err(),
+                "{bad} should be refused"
+            );
         }
-        assert_eq!(TaxRate::parse_percent("8.875").unwrap().to_percent_string(), "8.875");
-        assert_eq!(TaxRate::parse_percent("19.0").unwrap().to_percent_string(), "19");
+        assert_eq!(
+            TaxRate::parse_percent("8.875").unwrap().to_percent_string(),
+            "8.875"
+        );
+        assert_eq!(
+            TaxRate::parse_percent("19.0").unwrap().to_percent_string(),
+            "19"
+        );
     }
 
     #[test]
@@ -267,8 +297,14 @@ mod tests {
 
     #[test]
     fn arithmetic_is_checked() {
-        assert_eq!(Amount(i64::MAX).checked_add(Amount(1)), Err(MoneyError::Overflow));
-        assert_eq!(Amount(i64::MAX / 2 + 1).checked_mul(2), Err(MoneyError::Overflow));
+        assert_eq!(
+            Amount(i64::MAX).checked_add(Amount(1)),
+            Err(MoneyError::Overflow)
+        );
+        assert_eq!(
+            Amount(i64::MAX / 2 + 1).checked_mul(2),
+            Err(MoneyError::Overflow)
+        );
         assert_eq!(Amount(250).checked_mul(3), Ok(Amount(750)));
     }
 }

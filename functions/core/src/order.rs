@@ -23,12 +23,20 @@ impl OrderId {
     /// Builds an id from the creation time and 80 random bits.
     pub fn new(at: Timestamp, random: u128) -> Self {
         let millis = u64::try_from(at.as_millisecond()).unwrap_or(0);
-        Self(ulid::Ulid::from_parts(millis, random).to_string().to_ascii_lowercase())
+        Self(
+            ulid::Ulid::from_parts(millis, random)
+                .to_string()
+                .to_ascii_lowercase(),
+        )
     }
 
     pub fn parse(text: &str) -> Result<Self, BadOrderId> {
         let ok = text.len() == 26 && ulid::Ulid::from_string(text).is_ok();
-        if ok { Ok(Self(text.to_ascii_lowercase())) } else { Err(BadOrderId(text.to_owned())) }
+        if ok {
+            Ok(Self(text.to_ascii_lowercase()))
+        } else {
+            Err(BadOrderId(text.to_owned()))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -98,7 +106,9 @@ impl TryFrom<String> for OrderNumber {
         let bad = || format!("order number {value:?} is malformed");
         let (prefix, sequence) = value.split_once('-').ok_or_else(bad)?;
         let mut chars = prefix.chars();
-        let (Some(prefix), None) = (chars.next(), chars.next()) else { return Err(bad()) };
+        let (Some(prefix), None) = (chars.next(), chars.next()) else {
+            return Err(bad());
+        };
         let sequence = sequence.parse().map_err(|_| bad())?;
         Ok(Self { prefix, sequence })
     }
@@ -114,8 +124,14 @@ impl From<OrderNumber> for String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Channel {
-    DineIn { table_id: TableId, table_label: String },
-    Takeout { customer: Customer, pickup_at: Timestamp },
+    DineIn {
+        table_id: TableId,
+        table_label: String,
+    },
+    Takeout {
+        customer: Customer,
+        pickup_at: Timestamp,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,7 +193,10 @@ impl OrderStatus {
     }
 
     pub fn is_final(self) -> bool {
-        matches!(self, OrderStatus::Completed | OrderStatus::Cancelled | OrderStatus::Expired)
+        matches!(
+            self,
+            OrderStatus::Completed | OrderStatus::Cancelled | OrderStatus::Expired
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -266,7 +285,10 @@ impl Order {
             totals: new.priced.totals,
             placed_at: new.placed_at,
             updated_at: new.placed_at,
-            history: vec![StatusChange { status, at: new.placed_at }],
+            history: vec![StatusChange {
+                status,
+                at: new.placed_at,
+            }],
             access_token_digest: new.access_token_digest,
         }
     }
@@ -274,7 +296,10 @@ impl Order {
     /// Applies a status change in memory, if the state machine allows it.
     pub fn transition(&mut self, to: OrderStatus, at: Timestamp) -> Result<(), TransitionRefused> {
         if !self.status.can_become(to) {
-            return Err(TransitionRefused { from: self.status, to });
+            return Err(TransitionRefused {
+                from: self.status,
+                to,
+            });
         }
         self.status = to;
         self.updated_at = at;
@@ -323,7 +348,10 @@ mod tests {
     #[test]
     fn final_states_go_nowhere() {
         for from in OrderStatus::ALL.into_iter().filter(|s| s.is_final()) {
-            assert!(OrderStatus::ALL.iter().all(|to| !from.can_become(*to)), "{from}");
+            assert!(
+                OrderStatus::ALL.iter().all(|to| !from.can_become(*to)),
+                "{from}"
+            );
         }
     }
 
@@ -337,8 +365,17 @@ mod tests {
         assert_eq!(order.updated_at, later);
         assert_eq!(order.history.len(), 2);
         let err = order.transition(PendingPayment, later).unwrap_err();
-        assert_eq!(err, TransitionRefused { from: Sent, to: PendingPayment });
-        assert_eq!(err.to_string(), "an order that is SENT cannot become PENDING_PAYMENT");
+        assert_eq!(
+            err,
+            TransitionRefused {
+                from: Sent,
+                to: PendingPayment
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "an order that is SENT cannot become PENDING_PAYMENT"
+        );
         assert_eq!(order.status, Sent);
         assert_eq!(order.history.len(), 2);
     }
@@ -348,7 +385,14 @@ mod tests {
         let order = sample_order();
         assert_eq!(order.status, Accepted);
         assert_eq!(order.number.to_string(), "A-042");
-        assert_eq!(OrderNumber { prefix: 'T', sequence: 1234 }.to_string(), "T-1234");
+        assert_eq!(
+            OrderNumber {
+                prefix: 'T',
+                sequence: 1234
+            }
+            .to_string(),
+            "T-1234"
+        );
     }
 
     #[test]

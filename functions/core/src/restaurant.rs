@@ -88,7 +88,9 @@ impl Restaurant {
         let local = at.to_zoned(self.tz()?);
         let shifted = local
             .datetime()
-            .saturating_sub(jiff::SignedDuration::from_hours(i64::from(self.day_starts_at_hour)));
+            .saturating_sub(jiff::SignedDuration::from_hours(i64::from(
+                self.day_starts_at_hour,
+            )));
         Ok(shifted.date())
     }
 }

@@ -21,5 +21,8 @@ pub struct Table {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum TokenLookup {
     Active(Table),
-    Revoked { restaurant_id: RestaurantId, table_id: TableId },
+    Revoked {
+        restaurant_id: RestaurantId,
+        table_id: TableId,
+    },
 }

@@ -93,19 +93,30 @@ impl TicketV1 {
 pub fn tickets_for_order(order: &Order, time_zone: &str, print_number: u32) -> Vec<TicketV1> {
     let mut by_station: BTreeMap<&StationId, Vec<TicketLine>> = BTreeMap::new();
     for line in &order.lines {
-        by_station.entry(&line.station).or_default().push(TicketLine {
-            quantity: line.quantity,
-            name: line.name.clone(),
-            options: line.options.iter().map(|o| o.name.clone()).collect(),
-            allergens: line.allergens.clone(),
-            note: line.note.clone(),
-        });
+        by_station
+            .entry(&line.station)
+            .or_default()
+            .push(TicketLine {
+                quantity: line.quantity,
+                name: line.name.clone(),
+                options: line.options.iter().map(|o| o.name.clone()).collect(),
+                allergens: line.allergens.clone(),
+                note: line.note.clone(),
+            });
     }
     let (kind, table, customer_name, pickup_at) = match &order.channel {
-        Channel::DineIn { table_label, .. } => (TicketKind::DineIn, Some(table_label.clone()), None, None),
-        Channel::Takeout { customer, pickup_at } => {
-            (TicketKind::Takeout, None, Some(customer.name.clone()), Some(*pickup_at))
+        Channel::DineIn { table_label, .. } => {
+            (TicketKind::DineIn, Some(table_label.clone()), None, None)
         }
+        Channel::Takeout {
+            customer,
+            pickup_at,
+        } => (
+            TicketKind::Takeout,
+            None,
+            Some(customer.name.clone()),
+            Some(*pickup_at),
+        ),
     };
     by_station
         .into_iter()
@@ -145,7 +156,9 @@ pub struct PrintAck {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("ticket version {0} is not supported by this listener (it knows version {TICKET_VERSION}); upgrade the listener")]
+    #[error(
+        "ticket version {0} is not supported by this listener (it knows version {TICKET_VERSION}); upgrade the listener"
+    )]
     UnsupportedVersion(u64),
     #[error("ticket is not valid JSON or lacks a version: {0}")]
     Malformed(#[source] serde_json::Error),
@@ -227,8 +240,17 @@ mod tests {
     fn decode_accepts_v1_and_refuses_the_unknown() {
         let ticket = tickets_for_order(&sample_order(), "Europe/Berlin", 0).remove(0);
         assert_eq!(decode(&encode(&ticket)).unwrap(), ticket);
-        assert!(matches!(decode(br#"{"version":2,"x":1}"#), Err(DecodeError::UnsupportedVersion(2))));
-        assert!(matches!(decode(b"not json"), Err(DecodeError::Malformed(_))));
-        assert!(matches!(decode(br#"{"version":1}"#), Err(DecodeError::InvalidV1(_))));
+        assert!(matches!(
+            decode(br#"{"version":2,"x":1}"#),
+            Err(DecodeError::UnsupportedVersion(2))
+        ));
+        assert!(matches!(
+            decode(b"not json"),
+            Err(DecodeError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode(br#"{"version":1}"#),
+            Err(DecodeError::InvalidV1(_))
+        ));
     }
 }

@@ -22,7 +22,11 @@ fn parse_token(text: &str, kind: &'static str) -> Result<String, BadToken> {
         && URL_SAFE_NO_PAD
             .decode(text)
             .is_ok_and(|bytes| bytes.len() == TOKEN_BYTES);
-    if valid { Ok(text.to_owned()) } else { Err(BadToken { kind }) }
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err(BadToken { kind })
+    }
 }
 
 macro_rules! token_type {
@@ -115,7 +119,13 @@ mod tests {
         let token = TableToken::from_random_bytes([7; 16]);
         assert_eq!(token.as_str().len(), 22);
         assert_eq!(TableToken::parse(token.as_str()).unwrap(), token);
-        for bad in ["", "short", "table-7", &"A".repeat(23), "!!!!!!!!!!!!!!!!!!!!!!"] {
+        for bad in [
+            "",
+            "short",
+            "table-7",
+            &"A".repeat(23),
+            "!!!!!!!!!!!!!!!!!!!!!!",
+        ] {
             assert!(TableToken::parse(bad).is_err(), "{bad}");
         }
     }

@@ -12,10 +12,19 @@ use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_store_embedded::EmbeddedStore;
 
 #[derive(Parser)]
-#[command(name = "tabletap-local", version, about = "TableTap on one machine: API, site and store, no cloud needed.")]
+#[command(
+    name = "tabletap-local",
+    version,
+    about = "TableTap on one machine: API, site and store, no cloud needed."
+)]
 pub struct Cli {
     /// Folder for the data file; created if missing, kept across restarts.
-    #[arg(long, env = "TABLETAP_DATA_DIR", default_value = ".tabletap", global = true)]
+    #[arg(
+        long,
+        env = "TABLETAP_DATA_DIR",
+        default_value = ".tabletap",
+        global = true
+    )]
     data_dir: PathBuf,
     #[command(subcommand)]
     command: Option<Command>,
@@ -73,24 +82,40 @@ impl Cli {
         match self.command {
             None | Some(Command::Serve) => server::serve(store, self.serve).await,
             Some(Command::Import { file }) => {
-                let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
                 let parsed = parse_restaurant_file(&file.to_string_lossy(), &text)?;
                 let report = import_restaurant(&store, parsed).await?;
                 println!(
                     "Imported {}: {} categories, {} items; tables: {} new, {} kept their QR codes.",
-                    report.restaurant, report.categories, report.items, report.tables_created, report.tables_kept
+                    report.restaurant,
+                    report.categories,
+                    report.items,
+                    report.tables_created,
+                    report.tables_kept
                 );
                 Ok(())
             }
-            Some(Command::Tables { restaurant, public_url }) => {
+            Some(Command::Tables {
+                restaurant,
+                public_url,
+            }) => {
                 let restaurant = RestaurantId::parse(restaurant)?;
                 seed::print_table_links(&store, &restaurant, &public_url).await
             }
-            Some(Command::RotateTable { restaurant, table, public_url }) => {
+            Some(Command::RotateTable {
+                restaurant,
+                table,
+                public_url,
+            }) => {
                 let restaurant = RestaurantId::parse(restaurant)?;
                 let table = TableId::parse(table)?;
                 let rotated = rotate_table_token(&store, &restaurant, &table).await?;
-                println!("{}: {}", rotated.label, seed::table_url(&public_url, &rotated.token));
+                println!(
+                    "{}: {}",
+                    rotated.label,
+                    seed::table_url(&public_url, &rotated.token)
+                );
                 Ok(())
             }
         }

@@ -26,22 +26,41 @@ pub async fn serve_route(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return into_axum(ApiError::BodyTooLarge { limit: MAX_BODY_BYTES }.into_response());
+        return into_axum(
+            ApiError::BodyTooLarge {
+                limit: MAX_BODY_BYTES,
+            }
+            .into_response(),
+        );
     }
     let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
-        Err(_) => return into_axum(ApiError::BodyTooLarge { limit: MAX_BODY_BYTES }.into_response()),
+        Err(_) => {
+            return into_axum(
+                ApiError::BodyTooLarge {
+                    limit: MAX_BODY_BYTES,
+                }
+                .into_response(),
+            );
+        }
     };
     let query: HashMap<String, String> = parts
         .uri
         .query()
         .map(|q| {
             q.split('&')
-                .filter_map(|pair| pair.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+                .filter_map(|pair| {
+                    pair.split_once('=')
+                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                })
                 .collect()
         })
         .unwrap_or_default();
-    let body = if bytes.is_empty() { lambda_http::Body::Empty } else { lambda_http::Body::Binary(bytes.to_vec()) };
+    let body = if bytes.is_empty() {
+        lambda_http::Body::Empty
+    } else {
+        lambda_http::Body::Binary(bytes.to_vec())
+    };
     let lambda_request = lambda_http::Request::from_parts(parts, body)
         .with_path_parameters(params)
         .with_query_string_parameters(query);
@@ -51,8 +70,14 @@ pub async fn serve_route(
 /// JSON 404/405 for addresses under /api that match no route.
 pub async fn api_not_found(request: Request) -> Response {
     let path = request.uri().path().trim_start_matches("/api");
-    let known_path = tabletap_api::ROUTES.iter().any(|route| template_matches(route.path(), path));
-    let error = if known_path { ApiError::MethodNotAllowed } else { ApiError::RouteNotFound };
+    let known_path = tabletap_api::ROUTES
+        .iter()
+        .any(|route| template_matches(route.path(), path));
+    let error = if known_path {
+        ApiError::MethodNotAllowed
+    } else {
+        ApiError::RouteNotFound
+    };
     into_axum(error.into_response())
 }
 
@@ -63,7 +88,10 @@ fn template_matches(template: &str, path: &str) -> bool {
 
 pub async fn preflight(State(state): State<AppState>, request: Request) -> Response {
     let mut response = axum::http::StatusCode::NO_CONTENT.into_response();
-    state.cors.apply_preflight(request.headers().get(header::ORIGIN), response.headers_mut());
+    state.cors.apply_preflight(
+        request.headers().get(header::ORIGIN),
+        response.headers_mut(),
+    );
     response
 }
 

@@ -24,13 +24,23 @@ pub fn table_url(public_url: &str, token: &TableToken) -> String {
     format!("{}/t/{}", public_url.trim_end_matches('/'), token.as_str())
 }
 
-pub async fn print_table_links(store: &EmbeddedStore, restaurant: &RestaurantId, public_url: &str) -> anyhow::Result<()> {
+pub async fn print_table_links(
+    store: &EmbeddedStore,
+    restaurant: &RestaurantId,
+    public_url: &str,
+) -> anyhow::Result<()> {
     let tables = store.list_tables(restaurant).await?;
     if tables.is_empty() {
-        println!("Restaurant {restaurant} has no tables yet. Import a restaurant file with tables.");
+        println!(
+            "Restaurant {restaurant} has no tables yet. Import a restaurant file with tables."
+        );
     }
     for table in tables {
-        println!("  {:<12} {}", table.label, table_url(public_url, &table.token));
+        println!(
+            "  {:<12} {}",
+            table.label,
+            table_url(public_url, &table.token)
+        );
     }
     Ok(())
 }

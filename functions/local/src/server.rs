@@ -16,12 +16,24 @@ use tabletap_store_embedded::EmbeddedStore;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub async fn serve(store: EmbeddedStore, args: ServeArgs) -> anyhow::Result<()> {
-    let demo = if args.no_demo { None } else { Some(seed::seed_demo_if_empty(&store).await?) };
+    let demo = if args.no_demo {
+        None
+    } else {
+        Some(seed::seed_demo_if_empty(&store).await?)
+    };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
-        .with_context(|| format!("cannot listen on {} (is another server running there? try --addr 127.0.0.1:0)", args.addr))?;
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (is another server running there? try --addr 127.0.0.1:0)",
+                args.addr
+            )
+        })?;
     let local = listener.local_addr()?;
-    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
 
     let state = AppState {
         store: Arc::new(store.clone()),
@@ -53,9 +65,11 @@ fn router(state: AppState, args: &ServeArgs) -> Router {
         let filter = MethodFilter::try_from(route.method()).expect("routes use GET or POST");
         api = api.route(
             route.path(),
-            on(filter, move |state, params, request| serve_route(route, state, params, request))
-                .options(preflight)
-                .fallback(api_not_found),
+            on(filter, move |state, params, request| {
+                serve_route(route, state, params, request)
+            })
+            .options(preflight)
+            .fallback(api_not_found),
         );
     }
     let api = api.fallback(api_not_found).with_state(state.clone());
@@ -72,7 +86,8 @@ fn router(state: AppState, args: &ServeArgs) -> Router {
 
 /// The site's runtime configuration (in AWS, a file written at deploy).
 async fn site_config(State(_state): State<AppState>) -> Response {
-    Json(serde_json::json!({ "apiBaseUrl": "/api", "stripePublishableKey": null, "mode": "local" })).into_response()
+    Json(serde_json::json!({ "apiBaseUrl": "/api", "stripePublishableKey": null, "mode": "local" }))
+        .into_response()
 }
 
 async fn shutdown_signal() {
@@ -81,7 +96,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

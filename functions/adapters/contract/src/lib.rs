@@ -87,10 +87,16 @@ fn idempotency_for(order: &Order, key: &str) -> IdempotencyRecord {
 pub async fn restaurants_and_menus_round_trip<S: Store>(store: Arc<S>) {
     let restaurant = berlin();
     store.put_restaurant(&restaurant).await.unwrap();
-    assert_eq!(store.get_restaurant(&restaurant.id).await.unwrap(), Some(restaurant.clone()));
+    assert_eq!(
+        store.get_restaurant(&restaurant.id).await.unwrap(),
+        Some(restaurant.clone())
+    );
     let mut menu = sample_menu();
     store.put_menu(&menu).await.unwrap();
-    assert_eq!(store.get_menu(&restaurant.id).await.unwrap(), Some(menu.clone()));
+    assert_eq!(
+        store.get_menu(&restaurant.id).await.unwrap(),
+        Some(menu.clone())
+    );
     // A second put replaces the first.
     menu.categories.pop();
     store.put_menu(&menu).await.unwrap();
@@ -101,42 +107,87 @@ pub async fn missing_records_read_as_none<S: Store>(store: Arc<S>) {
     let nobody = rid("nobody");
     assert_eq!(store.get_restaurant(&nobody).await.unwrap(), None);
     assert_eq!(store.get_menu(&nobody).await.unwrap(), None);
-    assert_eq!(store.get_table(&nobody, &TableId::parse("1").unwrap()).await.unwrap(), None);
-    assert_eq!(store.lookup_table_token(&TableToken::from_random_bytes([0; 16])).await.unwrap(), None);
+    assert_eq!(
+        store
+            .get_table(&nobody, &TableId::parse("1").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .lookup_table_token(&TableToken::from_random_bytes([0; 16]))
+            .await
+            .unwrap(),
+        None
+    );
     let id = OrderId::new(Timestamp::UNIX_EPOCH, 1);
     assert_eq!(store.get_order(&nobody, &id).await.unwrap(), None);
-    assert_eq!(store.get_idempotency_record(&nobody, "k").await.unwrap(), None);
+    assert_eq!(
+        store.get_idempotency_record(&nobody, "k").await.unwrap(),
+        None
+    );
     assert!(store.list_tables(&nobody).await.unwrap().is_empty());
     let day = "2026-01-01".parse().unwrap();
-    assert!(store.list_orders_for_day(&nobody, day).await.unwrap().is_empty());
+    assert!(
+        store
+            .list_orders_for_day(&nobody, day)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn tables_are_found_by_token<S: Store>(store: Arc<S>) {
     let t = table("tok", "7", 1);
     store.put_table(&t).await.unwrap();
-    assert_eq!(store.lookup_table_token(&t.token).await.unwrap(), Some(TokenLookup::Active(t.clone())));
-    assert_eq!(store.get_table(&t.restaurant_id, &t.id).await.unwrap(), Some(t.clone()));
+    assert_eq!(
+        store.lookup_table_token(&t.token).await.unwrap(),
+        Some(TokenLookup::Active(t.clone()))
+    );
+    assert_eq!(
+        store.get_table(&t.restaurant_id, &t.id).await.unwrap(),
+        Some(t.clone())
+    );
     // Writing the same table again (a re-import) keeps its token active.
     store.put_table(&t).await.unwrap();
-    assert_eq!(store.lookup_table_token(&t.token).await.unwrap(), Some(TokenLookup::Active(t)));
+    assert_eq!(
+        store.lookup_table_token(&t.token).await.unwrap(),
+        Some(TokenLookup::Active(t))
+    );
 }
 
 pub async fn rotating_a_token_revokes_the_old_one<S: Store>(store: Arc<S>) {
     let old = table("rot", "7", 2);
     store.put_table(&old).await.unwrap();
-    let new = Table { token: TableToken::from_random_bytes([3; 16]), ..old.clone() };
+    let new = Table {
+        token: TableToken::from_random_bytes([3; 16]),
+        ..old.clone()
+    };
     store.put_table(&new).await.unwrap();
     assert_eq!(
         store.lookup_table_token(&old.token).await.unwrap(),
-        Some(TokenLookup::Revoked { restaurant_id: old.restaurant_id.clone(), table_id: old.id.clone() })
+        Some(TokenLookup::Revoked {
+            restaurant_id: old.restaurant_id.clone(),
+            table_id: old.id.clone()
+        })
     );
-    assert_eq!(store.lookup_table_token(&new.token).await.unwrap(), Some(TokenLookup::Active(new.clone())));
-    assert_eq!(store.get_table(&new.restaurant_id, &new.id).await.unwrap(), Some(new));
+    assert_eq!(
+        store.lookup_table_token(&new.token).await.unwrap(),
+        Some(TokenLookup::Active(new.clone()))
+    );
+    assert_eq!(
+        store.get_table(&new.restaurant_id, &new.id).await.unwrap(),
+        Some(new)
+    );
 }
 
 pub async fn tables_are_listed_per_restaurant<S: Store>(store: Arc<S>) {
     for (i, id) in ["1", "2", "10"].iter().enumerate() {
-        store.put_table(&table("list-a", id, 10 + i as u8)).await.unwrap();
+        store
+            .put_table(&table("list-a", id, 10 + i as u8))
+            .await
+            .unwrap();
     }
     store.put_table(&table("list-b", "1", 20)).await.unwrap();
     // A restaurant whose id extends the other's must not leak into it.
@@ -170,7 +221,11 @@ pub async fn concurrent_order_numbers_are_unique<S: Store + 'static>(store: Arc<
         let (store, r) = (Arc::clone(&store), r.clone());
         tokio::spawn(async move { store.next_order_sequence(&r, day).await.unwrap() })
     });
-    let mut numbers: Vec<u32> = join_all(tasks).await.into_iter().map(|n| n.unwrap()).collect();
+    let mut numbers: Vec<u32> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|n| n.unwrap())
+        .collect();
     numbers.sort();
     assert_eq!(numbers, (1..=20).collect::<Vec<_>>());
 }
@@ -181,36 +236,90 @@ pub async fn orders_round_trip_and_list_by_day<S: Store>(store: Arc<S>) {
     let next_day = order_for("day-a", 3, "2026-11-22");
     let elsewhere = order_for("day-b", 4, "2026-11-21");
     for order in [&second, &first, &next_day, &elsewhere] {
-        assert!(matches!(store.create_order(order, None).await.unwrap(), CreateOrderOutcome::Created));
+        assert!(matches!(
+            store.create_order(order, None).await.unwrap(),
+            CreateOrderOutcome::Created
+        ));
     }
-    assert_eq!(store.get_order(&first.restaurant_id, &first.id).await.unwrap(), Some(first.clone()));
+    assert_eq!(
+        store
+            .get_order(&first.restaurant_id, &first.id)
+            .await
+            .unwrap(),
+        Some(first.clone())
+    );
     // Scoped by restaurant: the right id under another restaurant is nothing.
-    assert_eq!(store.get_order(&rid("day-b"), &first.id).await.unwrap(), None);
-    let listed = store.list_orders_for_day(&rid("day-a"), "2026-11-21".parse().unwrap()).await.unwrap();
+    assert_eq!(
+        store.get_order(&rid("day-b"), &first.id).await.unwrap(),
+        None
+    );
+    let listed = store
+        .list_orders_for_day(&rid("day-a"), "2026-11-21".parse().unwrap())
+        .await
+        .unwrap();
     let ids: Vec<&OrderId> = listed.iter().map(|o| &o.id).collect();
-    assert_eq!(ids, [&first.id, &second.id], "oldest first, that day and restaurant only");
+    assert_eq!(
+        ids,
+        [&first.id, &second.id],
+        "oldest first, that day and restaurant only"
+    );
 }
 
 pub async fn idempotency_record_is_written_with_its_order<S: Store>(store: Arc<S>) {
     let order = order_for("idem-a", 1, "2026-11-21");
     let record = idempotency_for(&order, "key-1");
-    assert!(matches!(store.create_order(&order, Some(&record)).await.unwrap(), CreateOrderOutcome::Created));
-    assert_eq!(store.get_idempotency_record(&order.restaurant_id, "key-1").await.unwrap(), Some(record));
-    assert_eq!(store.get_idempotency_record(&rid("idem-other"), "key-1").await.unwrap(), None);
+    assert!(matches!(
+        store.create_order(&order, Some(&record)).await.unwrap(),
+        CreateOrderOutcome::Created
+    ));
+    assert_eq!(
+        store
+            .get_idempotency_record(&order.restaurant_id, "key-1")
+            .await
+            .unwrap(),
+        Some(record)
+    );
+    assert_eq!(
+        store
+            .get_idempotency_record(&rid("idem-other"), "key-1")
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 pub async fn a_taken_idempotency_key_writes_nothing<S: Store>(store: Arc<S>) {
     let winner = order_for("idem-b", 1, "2026-11-21");
     let loser = order_for("idem-b", 2, "2026-11-21");
     let winner_record = idempotency_for(&winner, "same-key");
-    store.create_order(&winner, Some(&winner_record)).await.unwrap();
-    match store.create_order(&loser, Some(&idempotency_for(&loser, "same-key"))).await.unwrap() {
+    store
+        .create_order(&winner, Some(&winner_record))
+        .await
+        .unwrap();
+    match store
+        .create_order(&loser, Some(&idempotency_for(&loser, "same-key")))
+        .await
+        .unwrap()
+    {
         CreateOrderOutcome::IdempotencyKeyTaken(record) => assert_eq!(record, winner_record),
         CreateOrderOutcome::Created => panic!("a second order was created under a taken key"),
     }
-    assert_eq!(store.get_order(&loser.restaurant_id, &loser.id).await.unwrap(), None);
+    assert_eq!(
+        store
+            .get_order(&loser.restaurant_id, &loser.id)
+            .await
+            .unwrap(),
+        None
+    );
     let day = "2026-11-21".parse().unwrap();
-    assert_eq!(store.list_orders_for_day(&winner.restaurant_id, day).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .list_orders_for_day(&winner.restaurant_id, day)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 pub async fn concurrent_creates_with_one_key_store_one_order<S: Store + 'static>(store: Arc<S>) {
@@ -229,20 +338,37 @@ pub async fn concurrent_creates_with_one_key_store_one_order<S: Store + 'static>
         .count();
     assert_eq!(created, 1);
     let day = "2026-11-21".parse().unwrap();
-    assert_eq!(store.list_orders_for_day(&rid("idem-c"), day).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .list_orders_for_day(&rid("idem-c"), day)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 pub async fn status_changes_are_conditional<S: Store>(store: Arc<S>) {
     let order = order_for("status", 1, "2026-11-21");
     store.create_order(&order, None).await.unwrap();
     let (r, id) = (&order.restaurant_id, &order.id);
-    let at = order.placed_at.checked_add(jiff::SignedDuration::from_secs(5)).unwrap();
+    let at = order
+        .placed_at
+        .checked_add(jiff::SignedDuration::from_secs(5))
+        .unwrap();
 
-    match store.update_order_status(r, id, OrderStatus::Accepted, OrderStatus::Sent, at).await.unwrap() {
+    match store
+        .update_order_status(r, id, OrderStatus::Accepted, OrderStatus::Sent, at)
+        .await
+        .unwrap()
+    {
         StatusUpdate::Applied(updated) => {
             assert_eq!(updated.status, OrderStatus::Sent);
             assert_eq!(updated.updated_at, at);
-            assert_eq!(updated.history.last().map(|c| c.status), Some(OrderStatus::Sent));
+            assert_eq!(
+                updated.history.last().map(|c| c.status),
+                Some(OrderStatus::Sent)
+            );
         }
         other => panic!("expected the change to apply, got {other:?}"),
     }
@@ -252,31 +378,57 @@ pub async fn status_changes_are_conditional<S: Store>(store: Arc<S>) {
 
     // A replay of the same change finds the order moved on.
     assert!(matches!(
-        store.update_order_status(r, id, OrderStatus::Accepted, OrderStatus::Sent, at).await.unwrap(),
-        StatusUpdate::Conflict { current: OrderStatus::Sent }
+        store
+            .update_order_status(r, id, OrderStatus::Accepted, OrderStatus::Sent, at)
+            .await
+            .unwrap(),
+        StatusUpdate::Conflict {
+            current: OrderStatus::Sent
+        }
     ));
     let missing = OrderId::new(at, 999);
     assert!(matches!(
-        store.update_order_status(r, &missing, OrderStatus::Accepted, OrderStatus::Sent, at).await.unwrap(),
+        store
+            .update_order_status(r, &missing, OrderStatus::Accepted, OrderStatus::Sent, at)
+            .await
+            .unwrap(),
         StatusUpdate::NotFound
     ));
-    assert_eq!(store.get_order(r, id).await.unwrap().unwrap().history.len(), 2);
+    assert_eq!(
+        store.get_order(r, id).await.unwrap().unwrap().history.len(),
+        2
+    );
 }
 
 pub async fn concurrent_conflicting_transitions_have_one_winner<S: Store + 'static>(store: Arc<S>) {
     let order = order_for("race", 1, "2026-11-21");
     store.create_order(&order, None).await.unwrap();
-    let targets = [OrderStatus::Sent, OrderStatus::Cancelled, OrderStatus::Ready, OrderStatus::Printed];
+    let targets = [
+        OrderStatus::Sent,
+        OrderStatus::Cancelled,
+        OrderStatus::Ready,
+        OrderStatus::Printed,
+    ];
     let tasks = targets.iter().cycle().take(12).map(|to| {
         let (store, order, to) = (Arc::clone(&store), order.clone(), *to);
         tokio::spawn(async move {
             store
-                .update_order_status(&order.restaurant_id, &order.id, OrderStatus::Accepted, to, order.placed_at)
+                .update_order_status(
+                    &order.restaurant_id,
+                    &order.id,
+                    OrderStatus::Accepted,
+                    to,
+                    order.placed_at,
+                )
                 .await
                 .unwrap()
         })
     });
-    let outcomes: Vec<StatusUpdate> = join_all(tasks).await.into_iter().map(|o| o.unwrap()).collect();
+    let outcomes: Vec<StatusUpdate> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|o| o.unwrap())
+        .collect();
     let winners: Vec<OrderStatus> = outcomes
         .iter()
         .filter_map(|o| match o {
@@ -284,8 +436,16 @@ pub async fn concurrent_conflicting_transitions_have_one_winner<S: Store + 'stat
             _ => None,
         })
         .collect();
-    assert_eq!(winners.len(), 1, "exactly one transition wins: {outcomes:?}");
-    let stored = store.get_order(&order.restaurant_id, &order.id).await.unwrap().unwrap();
+    assert_eq!(
+        winners.len(),
+        1,
+        "exactly one transition wins: {outcomes:?}"
+    );
+    let stored = store
+        .get_order(&order.restaurant_id, &order.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, winners[0]);
     assert_eq!(stored.history.len(), 2);
 }

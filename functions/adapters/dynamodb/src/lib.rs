@@ -8,6 +8,7 @@
 mod errors;
 mod items;
 mod keys;
+pub mod local;
 mod menus;
 mod order_status;
 mod orders;

@@ -16,7 +16,8 @@ use std::path::Path;
 use std::sync::Arc;
 use tabletap_app::idempotency::IdempotencyRecord;
 use tabletap_app::ports::{
-    CreateOrderOutcome, MenuStore, OrderStore, RestaurantStore, StatusUpdate, StoreError, TableStore,
+    CreateOrderOutcome, MenuStore, OrderStore, RestaurantStore, StatusUpdate, StoreError,
+    TableStore,
 };
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_core::menu::Menu;
@@ -81,7 +82,10 @@ impl EmbeddedStore {
                 .with_context(|| format!("cannot create the data folder {}", parent.display()))?;
         }
         let db = Database::create(path).with_context(|| {
-            format!("cannot open the data file {} (is another TableTap server using it?)", path.display())
+            format!(
+                "cannot open the data file {} (is another TableTap server using it?)",
+                path.display()
+            )
         })?;
         Self::with_tables(db)
     }
@@ -118,7 +122,11 @@ impl EmbeddedStore {
             .map_err(unavailable)?
     }
 
-    async fn get_json<T>(&self, table: TableDefinition<'static, &'static str, &'static [u8]>, key: String) -> Result<Option<T>, StoreError>
+    async fn get_json<T>(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static [u8]>,
+        key: String,
+    ) -> Result<Option<T>, StoreError>
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -133,7 +141,12 @@ impl EmbeddedStore {
         .await
     }
 
-    async fn put_json<T>(&self, table: TableDefinition<'static, &'static str, &'static [u8]>, key: String, value: &T) -> Result<(), StoreError>
+    async fn put_json<T>(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static [u8]>,
+        key: String,
+        value: &T,
+    ) -> Result<(), StoreError>
     where
         T: Serialize,
     {
@@ -153,7 +166,8 @@ impl EmbeddedStore {
 #[async_trait]
 impl RestaurantStore for EmbeddedStore {
     async fn put_restaurant(&self, restaurant: &Restaurant) -> Result<(), StoreError> {
-        self.put_json(RESTAURANTS, restaurant.id.to_string(), restaurant).await
+        self.put_json(RESTAURANTS, restaurant.id.to_string(), restaurant)
+            .await
     }
 
     async fn get_restaurant(&self, id: &RestaurantId) -> Result<Option<Restaurant>, StoreError> {
@@ -164,7 +178,8 @@ impl RestaurantStore for EmbeddedStore {
 #[async_trait]
 impl MenuStore for EmbeddedStore {
     async fn put_menu(&self, menu: &Menu) -> Result<(), StoreError> {
-        self.put_json(MENUS, menu.restaurant_id.to_string(), menu).await
+        self.put_json(MENUS, menu.restaurant_id.to_string(), menu)
+            .await
     }
 
     async fn get_menu(&self, restaurant: &RestaurantId) -> Result<Option<Menu>, StoreError> {
@@ -195,17 +210,27 @@ impl TableStore for EmbeddedStore {
                 if let Some(previous) = previous
                     && previous.token != table.token
                 {
-                    tokens.insert(previous.token.as_str(), revoked.as_slice()).map_err(unavailable)?;
+                    tokens
+                        .insert(previous.token.as_str(), revoked.as_slice())
+                        .map_err(unavailable)?;
                 }
-                tables.insert(key.as_str(), bytes.as_slice()).map_err(unavailable)?;
-                tokens.insert(table.token.as_str(), active.as_slice()).map_err(unavailable)?;
+                tables
+                    .insert(key.as_str(), bytes.as_slice())
+                    .map_err(unavailable)?;
+                tokens
+                    .insert(table.token.as_str(), active.as_slice())
+                    .map_err(unavailable)?;
             }
             txn.commit().map_err(unavailable)
         })
         .await
     }
 
-    async fn get_table(&self, restaurant: &RestaurantId, table: &TableId) -> Result<Option<Table>, StoreError> {
+    async fn get_table(
+        &self,
+        restaurant: &RestaurantId,
+        table: &TableId,
+    ) -> Result<Option<Table>, StoreError> {
         self.get_json(TABLES, table_key(restaurant, table)).await
     }
 
@@ -224,20 +249,31 @@ impl TableStore for EmbeddedStore {
         .await
     }
 
-    async fn lookup_table_token(&self, token: &TableToken) -> Result<Option<TokenLookup>, StoreError> {
+    async fn lookup_table_token(
+        &self,
+        token: &TableToken,
+    ) -> Result<Option<TokenLookup>, StoreError> {
         self.get_json(TABLE_TOKENS, token.as_str().to_owned()).await
     }
 }
 
 #[async_trait]
 impl OrderStore for EmbeddedStore {
-    async fn next_order_sequence(&self, restaurant: &RestaurantId, day: Date) -> Result<u32, StoreError> {
+    async fn next_order_sequence(
+        &self,
+        restaurant: &RestaurantId,
+        day: Date,
+    ) -> Result<u32, StoreError> {
         let key = format!("{restaurant}/{day}");
         self.blocking(move |db| {
             let txn = db.begin_write().map_err(unavailable)?;
             let next = {
                 let mut counters = txn.open_table(ORDER_COUNTERS).map_err(unavailable)?;
-                let current = counters.get(key.as_str()).map_err(unavailable)?.map(|v| v.value()).unwrap_or(0);
+                let current = counters
+                    .get(key.as_str())
+                    .map_err(unavailable)?
+                    .map(|v| v.value())
+                    .unwrap_or(0);
                 let next = current + 1;
                 counters.insert(key.as_str(), next).map_err(unavailable)?;
                 next
@@ -254,10 +290,19 @@ impl OrderStore for EmbeddedStore {
         idempotency: Option<&IdempotencyRecord>,
     ) -> Result<CreateOrderOutcome, StoreError> {
         let key = order_key(&order.restaurant_id, &order.id);
-        let day_key = format!("{}{}", day_prefix(&order.restaurant_id, order.business_date), order.id);
+        let day_key = format!(
+            "{}{}",
+            day_prefix(&order.restaurant_id, order.business_date),
+            order.id
+        );
         let bytes = encode(order)?;
         let idempotency = idempotency
-            .map(|record| Ok::<_, StoreError>((format!("{}/{}", record.restaurant_id, record.key), encode(record)?)))
+            .map(|record| {
+                Ok::<_, StoreError>((
+                    format!("{}/{}", record.restaurant_id, record.key),
+                    encode(record)?,
+                ))
+            })
             .transpose()?;
         self.blocking(move |db| {
             let txn = db.begin_write().map_err(unavailable)?;
@@ -266,15 +311,23 @@ impl OrderStore for EmbeddedStore {
                     let mut records = txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
                     if let Some(existing) = records.get(idem_key.as_str()).map_err(unavailable)? {
                         // Dropping the transaction aborts it: nothing written.
-                        return Ok(CreateOrderOutcome::IdempotencyKeyTaken(decode(existing.value())?));
+                        return Ok(CreateOrderOutcome::IdempotencyKeyTaken(decode(
+                            existing.value(),
+                        )?));
                     }
-                    records.insert(idem_key.as_str(), idem_bytes.as_slice()).map_err(unavailable)?;
+                    records
+                        .insert(idem_key.as_str(), idem_bytes.as_slice())
+                        .map_err(unavailable)?;
                 }
                 let mut orders = txn.open_table(ORDERS).map_err(unavailable)?;
                 if orders.get(key.as_str()).map_err(unavailable)?.is_some() {
-                    return Err(StoreError::Corrupt(anyhow::anyhow!("order id {key} already exists")));
+                    return Err(StoreError::Corrupt(anyhow::anyhow!(
+                        "order id {key} already exists"
+                    )));
                 }
-                orders.insert(key.as_str(), bytes.as_slice()).map_err(unavailable)?;
+                orders
+                    .insert(key.as_str(), bytes.as_slice())
+                    .map_err(unavailable)?;
                 txn.open_table(ORDERS_BY_DAY)
                     .map_err(unavailable)?
                     .insert(day_key.as_str(), ())
@@ -291,10 +344,15 @@ impl OrderStore for EmbeddedStore {
         restaurant: &RestaurantId,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.get_json(IDEMPOTENCY, format!("{restaurant}/{key}")).await
+        self.get_json(IDEMPOTENCY, format!("{restaurant}/{key}"))
+            .await
     }
 
-    async fn get_order(&self, restaurant: &RestaurantId, id: &OrderId) -> Result<Option<Order>, StoreError> {
+    async fn get_order(
+        &self,
+        restaurant: &RestaurantId,
+        id: &OrderId,
+    ) -> Result<Option<Order>, StoreError> {
         self.get_json(ORDERS, order_key(restaurant, id)).await
     }
 
@@ -316,12 +374,18 @@ impl OrderStore for EmbeddedStore {
                     None => return Ok(StatusUpdate::NotFound),
                 };
                 if order.status != from {
-                    return Ok(StatusUpdate::Conflict { current: order.status });
+                    return Ok(StatusUpdate::Conflict {
+                        current: order.status,
+                    });
                 }
                 if order.transition(to, at).is_err() {
-                    return Ok(StatusUpdate::Conflict { current: order.status });
+                    return Ok(StatusUpdate::Conflict {
+                        current: order.status,
+                    });
                 }
-                orders.insert(key.as_str(), encode(&order)?.as_slice()).map_err(unavailable)?;
+                orders
+                    .insert(key.as_str(), encode(&order)?.as_slice())
+                    .map_err(unavailable)?;
                 order
             };
             txn.commit().map_err(unavailable)?;
@@ -330,7 +394,11 @@ impl OrderStore for EmbeddedStore {
         .await
     }
 
-    async fn list_orders_for_day(&self, restaurant: &RestaurantId, day: Date) -> Result<Vec<Order>, StoreError> {
+    async fn list_orders_for_day(
+        &self,
+        restaurant: &RestaurantId,
+        day: Date,
+    ) -> Result<Vec<Order>, StoreError> {
         let prefix = day_prefix(restaurant, day);
         let restaurant = restaurant.clone();
         self.blocking(move |db| {
@@ -339,13 +407,20 @@ impl OrderStore for EmbeddedStore {
             let orders = txn.open_table(ORDERS).map_err(unavailable)?;
             let end = prefix_end(&prefix);
             let mut result = Vec::new();
-            for entry in by_day.range(prefix.as_str()..end.as_str()).map_err(unavailable)? {
+            for entry in by_day
+                .range(prefix.as_str()..end.as_str())
+                .map_err(unavailable)?
+            {
                 let (key, _) = entry.map_err(unavailable)?;
                 let order_id = &key.value()[prefix.len()..];
                 let order_key = format!("{restaurant}/{order_id}");
                 match orders.get(order_key.as_str()).map_err(unavailable)? {
                     Some(bytes) => result.push(decode(bytes.value())?),
-                    None => return Err(StoreError::Corrupt(anyhow::anyhow!("day index names missing order {order_key}"))),
+                    None => {
+                        return Err(StoreError::Corrupt(anyhow::anyhow!(
+                            "day index names missing order {order_key}"
+                        )));
+                    }
                 }
             }
             Ok(result)

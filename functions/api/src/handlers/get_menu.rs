@@ -10,7 +10,11 @@ use lambda_http::{Body, Request, Response};
 /// prices in minor units, availability and options.
 pub async fn get_menu(state: &AppState, request: &Request) -> Result<Response<Body>, ApiError> {
     let restaurant_id = path_param(request, "restaurant_id");
-    let (restaurant, menu) = tabletap_app::use_cases::get_menu::get_menu(&*state.store, &restaurant_id).await?;
-    let view = MenuView { restaurant: (&restaurant).into(), categories: &menu.categories };
+    let (restaurant, menu) =
+        tabletap_app::use_cases::get_menu::get_menu(&*state.store, &restaurant_id).await?;
+    let view = MenuView {
+        restaurant: (&restaurant).into(),
+        categories: &menu.categories,
+    };
     Ok(json_response(StatusCode::OK, &view))
 }

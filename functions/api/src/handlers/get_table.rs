@@ -10,5 +10,8 @@ use lambda_http::{Body, Request, Response};
 pub async fn get_table(state: &AppState, request: &Request) -> Result<Response<Body>, ApiError> {
     let token = path_param(request, "token");
     let context = tabletap_app::use_cases::get_table::get_table(&*state.store, &token).await?;
-    Ok(json_response(StatusCode::OK, &TableView::new(&context.restaurant, &context.table)))
+    Ok(json_response(
+        StatusCode::OK,
+        &TableView::new(&context.restaurant, &context.table),
+    ))
 }

@@ -20,6 +20,8 @@ pub(crate) fn json_response(status: StatusCode, body: &impl Serialize) -> Respon
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::Text(serde_json::to_string(body).expect("views serialize")))
+        .body(Body::Text(
+            serde_json::to_string(body).expect("views serialize"),
+        ))
         .expect("valid response")
 }

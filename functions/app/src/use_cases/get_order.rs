@@ -6,7 +6,12 @@ use tabletap_core::ids::RestaurantId;
 use tabletap_core::order::{Order, OrderId};
 use tabletap_core::token::AccessToken;
 
-pub async fn get_order<S>(store: &S, restaurant_id: &str, order_id: &str, token: &str) -> Result<Order, AppError>
+pub async fn get_order<S>(
+    store: &S,
+    restaurant_id: &str,
+    order_id: &str,
+    token: &str,
+) -> Result<Order, AppError>
 where
     S: OrderStore + ?Sized,
 {
@@ -17,7 +22,10 @@ where
     ) else {
         return Err(AppError::OrderNotFound);
     };
-    let order = store.get_order(&restaurant, &id).await?.ok_or(AppError::OrderNotFound)?;
+    let order = store
+        .get_order(&restaurant, &id)
+        .await?
+        .ok_or(AppError::OrderNotFound)?;
     if !order.access_token_digest.matches(&token) {
         return Err(AppError::OrderNotFound);
     }

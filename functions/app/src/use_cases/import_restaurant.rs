@@ -127,12 +127,27 @@ fn parse_decimal(text: &str, digits: u32) -> Option<Amount> {
     };
     let (whole, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 12 || frac.len() > digits as usize || !all_digits(whole) || !all_digits(frac) {
+    if whole.is_empty()
+        || whole.len() > 12
+        || frac.len() > digits as usize
+        || !all_digits(whole)
+        || !all_digits(frac)
+    {
         return None;
     }
     let scale = 10i64.pow(digits);
-    let frac_value: i64 = if digits == 0 { 0 } else { format!("{frac:0<width$}", width = digits as usize).parse().ok()? };
-    let minor = whole.parse::<i64>().ok()?.checked_mul(scale)?.checked_add(frac_value)?;
+    let frac_value: i64 = if digits == 0 {
+        0
+    } else {
+        format!("{frac:0<width$}", width = digits as usize)
+            .parse()
+            .ok()?
+    };
+    let minor = whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(scale)?
+        .checked_add(frac_value)?;
     Some(Amount(if negative { -minor } else { minor }))
 }
 
@@ -147,7 +162,10 @@ pub struct ImportReport {
 
 /// Parses a restaurant file; `file_name` picks JSON for `.json`, YAML otherwise.
 pub fn parse_restaurant_file(file_name: &str, text: &str) -> Result<RestaurantFile, AppError> {
-    let invalid = |message: String| AppError::InvalidInput { code: "invalid_menu_file", message };
+    let invalid = |message: String| AppError::InvalidInput {
+        code: "invalid_menu_file",
+        message,
+    };
     if file_name.ends_with(".json") {
         serde_json::from_str(text).map_err(|e| invalid(format!("{file_name}: {e}")))
     } else {
@@ -158,9 +176,14 @@ pub fn parse_restaurant_file(file_name: &str, text: &str) -> Result<RestaurantFi
 /// Turns the file into domain records and checks every rule before anything
 /// is written.
 pub fn build_records(file: RestaurantFile) -> Result<(Restaurant, Menu, Vec<TableFile>), AppError> {
-    let invalid = |message: String| AppError::InvalidInput { code: "invalid_menu_file", message };
+    let invalid = |message: String| AppError::InvalidInput {
+        code: "invalid_menu_file",
+        message,
+    };
     let restaurant = file.restaurant;
-    restaurant.validate().map_err(|e| invalid(format!("restaurant: {e}")))?;
+    restaurant
+        .validate()
+        .map_err(|e| invalid(format!("restaurant: {e}")))?;
     let currency = restaurant.currency;
     let mut categories = Vec::with_capacity(file.categories.len());
     for category in file.categories {
@@ -172,17 +195,37 @@ pub fn build_records(file: RestaurantFile) -> Result<(Restaurant, Menu, Vec<Tabl
                 let mut options = Vec::with_capacity(group.options.len());
                 for option in group.options {
                     let price_delta = match &option.price_delta {
-                        Some(price) => price.to_minor(currency, &format!("{what}, option {:?}", option.id.as_str()))?,
+                        Some(price) => price.to_minor(
+                            currency,
+                            &format!("{what}, option {:?}", option.id.as_str()),
+                        )?,
                         None => Amount::ZERO,
                     };
-                    options.push(MenuOption { id: option.id, name: option.name, price_delta, available: option.available });
+                    options.push(MenuOption {
+                        id: option.id,
+                        name: option.name,
+                        price_delta,
+                        available: option.available,
+                    });
                 }
-                option_groups.push(OptionGroup { id: group.id, name: group.name, min: group.min, max: group.max, options });
+                option_groups.push(OptionGroup {
+                    id: group.id,
+                    name: group.name,
+                    min: group.min,
+                    max: group.max,
+                    options,
+                });
             }
             items.push(Item {
                 price: item.price.to_minor(currency, &what)?,
-                station: item.station.or_else(|| category.station.clone()).unwrap_or_else(|| file.default_station.clone()),
-                tax_rate: item.tax_rate.or(category.tax_rate).unwrap_or(restaurant.default_tax_rate),
+                station: item
+                    .station
+                    .or_else(|| category.station.clone())
+                    .unwrap_or_else(|| file.default_station.clone()),
+                tax_rate: item
+                    .tax_rate
+                    .or(category.tax_rate)
+                    .unwrap_or(restaurant.default_tax_rate),
                 id: item.id,
                 name: item.name,
                 description: item.description,
@@ -193,18 +236,32 @@ pub fn build_records(file: RestaurantFile) -> Result<(Restaurant, Menu, Vec<Tabl
                 option_groups,
             });
         }
-        categories.push(Category { id: category.id, name: category.name, items });
+        categories.push(Category {
+            id: category.id,
+            name: category.name,
+            items,
+        });
     }
-    let menu = Menu { restaurant_id: restaurant.id.clone(), currency, categories };
+    let menu = Menu {
+        restaurant_id: restaurant.id.clone(),
+        currency,
+        categories,
+    };
     menu.validate().map_err(|e| invalid(format!("menu: {e}")))?;
     let mut seen = std::collections::HashSet::new();
     for table in &file.tables {
         if !seen.insert(&table.id) {
-            return Err(invalid(format!("table id {:?} is used twice", table.id.as_str())));
+            return Err(invalid(format!(
+                "table id {:?} is used twice",
+                table.id.as_str()
+            )));
         }
         let label_len = table.label.trim().chars().count();
         if label_len == 0 || label_len > 40 {
-            return Err(invalid(format!("table {:?}: label must be 1 to 40 characters", table.id.as_str())));
+            return Err(invalid(format!(
+                "table {:?}: label must be 1 to 40 characters",
+                table.id.as_str()
+            )));
         }
     }
     Ok((restaurant, menu, file.tables))
@@ -233,7 +290,12 @@ where
             }
         };
         store
-            .put_table(&Table { restaurant_id: restaurant.id.clone(), id: table.id, label: table.label, token })
+            .put_table(&Table {
+                restaurant_id: restaurant.id.clone(),
+                id: table.id,
+                label: table.label,
+                token,
+            })
             .await?;
     }
     Ok(ImportReport {
@@ -263,7 +325,10 @@ mod tests {
         assert_eq!(parse_decimal("", 2), None);
         assert_eq!(parse_decimal("1e3", 2), None);
         let eur = Currency::parse("EUR").unwrap();
-        assert_eq!(Price::Number(19.99).to_minor(eur, "x").unwrap(), Amount(1999));
+        assert_eq!(
+            Price::Number(19.99).to_minor(eur, "x").unwrap(),
+            Amount(1999)
+        );
         assert_eq!(Price::Number(0.3).to_minor(eur, "x").unwrap(), Amount(30));
     }
 
@@ -321,13 +386,17 @@ tables:
     #[test]
     fn mistakes_in_the_file_are_named() {
         let typo = SAMPLE.replace("price: \"2.50\"", "prise: \"2.50\"");
-        let err = parse_restaurant_file("demo.yaml", &typo).unwrap_err().to_string();
+        let err = parse_restaurant_file("demo.yaml", &typo)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("prise"), "{err}");
         let bad_price = SAMPLE.replace("\"2.50\"", "\"2.505\"");
-        let err = build_records(parse_restaurant_file("demo.yaml", &bad_price).unwrap()).unwrap_err();
+        let err =
+            build_records(parse_restaurant_file("demo.yaml", &bad_price).unwrap()).unwrap_err();
         assert!(err.to_string().contains("item \"water\""), "{err}");
         let bad_zone = SAMPLE.replace("Europe/Berlin", "Europe/Atlantis");
-        let err = build_records(parse_restaurant_file("demo.yaml", &bad_zone).unwrap()).unwrap_err();
+        let err =
+            build_records(parse_restaurant_file("demo.yaml", &bad_zone).unwrap()).unwrap_err();
         assert!(err.to_string().contains("Europe/Atlantis"), "{err}");
     }
 }

@@ -33,10 +33,14 @@ pub async fn place_dine_in_order<S>(
 where
     S: TableStore + RestaurantStore + MenuStore + OrderStore + ?Sized,
 {
-    let key = request.idempotency_key.map(idempotency::parse_key).transpose()?;
+    let key = request
+        .idempotency_key
+        .map(idempotency::parse_key)
+        .transpose()?;
     let context = get_table(store, request.table_token).await?;
     let (table, restaurant) = (context.table, context.restaurant);
-    let cart_bytes = serde_json::to_vec(&request.cart).map_err(|e| AppError::Unexpected(e.into()))?;
+    let cart_bytes =
+        serde_json::to_vec(&request.cart).map_err(|e| AppError::Unexpected(e.into()))?;
     let fingerprint = idempotency::fingerprint(&[table.token.as_str().as_bytes(), &cart_bytes]);
 
     if let Some(key) = &key
@@ -45,21 +49,29 @@ where
         return replay(store, record, &fingerprint).await;
     }
 
-    let menu = store.get_menu(&restaurant.id).await?.ok_or(AppError::MenuNotFound)?;
+    let menu = store
+        .get_menu(&restaurant.id)
+        .await?
+        .ok_or(AppError::MenuNotFound)?;
     let priced = price_cart(&menu, restaurant.tax_mode, &request.cart)?;
 
     let now = clock.now();
     let business_date = restaurant
         .business_date(now)
         .map_err(|e| AppError::Unexpected(e.into()))?;
-    let sequence = store.next_order_sequence(&restaurant.id, business_date).await?;
+    let sequence = store
+        .next_order_sequence(&restaurant.id, business_date)
+        .await?;
     let access_token = random::access_token();
     let order = Order::new(NewOrder {
         id: OrderId::new(now, random::order_id_entropy()),
         restaurant_id: restaurant.id.clone(),
         sequence,
         business_date,
-        channel: Channel::DineIn { table_id: table.id.clone(), table_label: table.label.clone() },
+        channel: Channel::DineIn {
+            table_id: table.id.clone(),
+            table_label: table.label.clone(),
+        },
         priced,
         placed_at: now,
         access_token_digest: access_token.digest(),
@@ -84,13 +96,23 @@ where
                 total = order.totals.total.minor(),
                 "dine-in order placed"
             );
-            Ok(PlacedOrder { order, access_token, replayed: false })
+            Ok(PlacedOrder {
+                order,
+                access_token,
+                replayed: false,
+            })
         }
-        CreateOrderOutcome::IdempotencyKeyTaken(winner) => replay(store, winner, &fingerprint).await,
+        CreateOrderOutcome::IdempotencyKeyTaken(winner) => {
+            replay(store, winner, &fingerprint).await
+        }
     }
 }
 
-async fn replay<S>(store: &S, record: IdempotencyRecord, fingerprint: &str) -> Result<PlacedOrder, AppError>
+async fn replay<S>(
+    store: &S,
+    record: IdempotencyRecord,
+    fingerprint: &str,
+) -> Result<PlacedOrder, AppError>
 where
     S: OrderStore + ?Sized,
 {
@@ -100,7 +122,16 @@ where
     let order = store
         .get_order(&record.restaurant_id, &record.order_id)
         .await?
-        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("idempotency record points at missing order {}", record.order_id)))?;
+        .ok_or_else(|| {
+            AppError::Unexpected(anyhow::anyhow!(
+                "idempotency record points at missing order {}",
+                record.order_id
+            ))
+        })?;
     tracing::info!(order = %order.id, "replayed order for a retried request");
-    Ok(PlacedOrder { order, access_token: record.access_token, replayed: true })
+    Ok(PlacedOrder {
+        order,
+        access_token: record.access_token,
+        replayed: true,
+    })
 }

@@ -7,14 +7,22 @@ use crate::random;
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_core::table::Table;
 
-pub async fn rotate_table_token<S>(store: &S, restaurant: &RestaurantId, table: &TableId) -> Result<Table, AppError>
+pub async fn rotate_table_token<S>(
+    store: &S,
+    restaurant: &RestaurantId,
+    table: &TableId,
+) -> Result<Table, AppError>
 where
     S: TableStore + ?Sized,
 {
-    let mut current = store.get_table(restaurant, table).await?.ok_or_else(|| AppError::InvalidInput {
-        code: "table_not_found",
-        message: format!("Restaurant {restaurant} has no table {table}."),
-    })?;
+    let mut current =
+        store
+            .get_table(restaurant, table)
+            .await?
+            .ok_or_else(|| AppError::InvalidInput {
+                code: "table_not_found",
+                message: format!("Restaurant {restaurant} has no table {table}."),
+            })?;
     current.token = random::table_token();
     store.put_table(&current).await?;
     tracing::info!(%restaurant, %table, "table token rotated");
