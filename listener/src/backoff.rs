@@ -15,7 +15,11 @@ pub struct Backoff {
 
 impl Backoff {
     pub fn new(config: BackoffConfig) -> Self {
-        Self { initial: config.initial(), max: config.max(), next: config.initial() }
+        Self {
+            initial: config.initial(),
+            max: config.max(),
+            next: config.initial(),
+        }
     }
 
     /// The pause before the next attempt: the current step, doubled for the
@@ -39,7 +43,10 @@ mod tests {
 
     #[test]
     fn doubles_up_to_the_cap_and_resets() {
-        let mut backoff = Backoff::new(BackoffConfig { initial_ms: 100, max_ms: 350 });
+        let mut backoff = Backoff::new(BackoffConfig {
+            initial_ms: 100,
+            max_ms: 350,
+        });
         let steps: Vec<_> = (0..4).map(|_| backoff.next_delay().as_millis()).collect();
         assert!((80..=100).contains(&steps[0]), "{steps:?}");
         assert!((160..=200).contains(&steps[1]), "{steps:?}");

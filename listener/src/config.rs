@@ -19,7 +19,11 @@ pub const ENV_OVERRIDES: &[(&str, &[&str], bool)] = &[
     ("TABLETAP_LISTENER_STATE_DIR", &["state_dir"], false),
     ("TABLETAP_LISTENER_MQTT_HOST", &["mqtt", "host"], false),
     ("TABLETAP_LISTENER_MQTT_PORT", &["mqtt", "port"], true),
-    ("TABLETAP_LISTENER_MQTT_CLIENT_ID", &["mqtt", "client_id"], false),
+    (
+        "TABLETAP_LISTENER_MQTT_CLIENT_ID",
+        &["mqtt", "client_id"],
+        false,
+    ),
     ("TABLETAP_LISTENER_MQTT_CA", &["mqtt", "ca"], false),
     ("TABLETAP_LISTENER_MQTT_CERT", &["mqtt", "cert"], false),
     ("TABLETAP_LISTENER_MQTT_KEY", &["mqtt", "key"], false),
@@ -27,8 +31,13 @@ pub const ENV_OVERRIDES: &[(&str, &[&str], bool)] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source} (pass --config or set TABLETAP_LISTENER_CONFIG)")]
-    Read { path: PathBuf, source: std::io::Error },
+    #[error(
+        "cannot read config file {path}: {source} (pass --config or set TABLETAP_LISTENER_CONFIG)"
+    )]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("environment variable {var} must be a whole number, got {value:?}")]
@@ -89,7 +98,9 @@ pub struct JournalConfig {
 
 impl Default for JournalConfig {
     fn default() -> Self {
-        Self { capacity: default_journal_capacity() }
+        Self {
+            capacity: default_journal_capacity(),
+        }
     }
 }
 
@@ -143,11 +154,17 @@ pub struct BackoffConfig {
 
 impl BackoffConfig {
     fn mqtt() -> Self {
-        Self { initial_ms: 1_000, max_ms: 60_000 }
+        Self {
+            initial_ms: 1_000,
+            max_ms: 60_000,
+        }
     }
 
     fn printer() -> Self {
-        Self { initial_ms: 1_000, max_ms: 15_000 }
+        Self {
+            initial_ms: 1_000,
+            max_ms: 15_000,
+        }
     }
 
     pub fn initial(&self) -> Duration {
@@ -172,7 +189,12 @@ impl PrinterConfig {
             return Stations::All;
         }
         // Validated in `Config::validate`.
-        Stations::Only(self.stations.iter().filter_map(|s| StationId::parse(s.as_str()).ok()).collect())
+        Stations::Only(
+            self.stations
+                .iter()
+                .filter_map(|s| StationId::parse(s.as_str()).ok())
+                .collect(),
+        )
     }
 
     pub fn timeout(&self) -> Duration {
@@ -221,28 +243,51 @@ impl Config {
         Self::load_with_env(path, |var| std::env::var(var).ok())
     }
 
-    pub fn load_with_env(path: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+    pub fn load_with_env(
+        path: &Path,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
         Self::parse(&text, path, env)
     }
 
-    pub fn parse(text: &str, path: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let parse_error = |message: String| ConfigError::Parse { path: path.to_owned(), message };
-        let mut table: toml::Table = toml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let parse_error = |message: String| ConfigError::Parse {
+            path: path.to_owned(),
+            message,
+        };
+        let mut table: toml::Table =
+            toml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
         apply_env_overrides(&mut table, env)?;
-        let config: Config = table.try_into().map_err(|e: toml::de::Error| parse_error(e.to_string()))?;
-        config.validate().map_err(|message| ConfigError::Invalid { path: path.to_owned(), message })?;
+        let config: Config = table
+            .try_into()
+            .map_err(|e: toml::de::Error| parse_error(e.to_string()))?;
+        config.validate().map_err(|message| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        })?;
         Ok(config)
     }
 
     fn validate(&self) -> Result<(), String> {
         let mqtt = &self.mqtt;
         if mqtt.host.trim().is_empty() {
-            return Err("mqtt.host is empty: set the IoT Core ATS endpoint or the local broker's host".into());
+            return Err(
+                "mqtt.host is empty: set the IoT Core ATS endpoint or the local broker's host"
+                    .into(),
+            );
         }
         if mqtt.client_id.is_empty() || mqtt.client_id.len() > 128 {
-            return Err("mqtt.client_id must be 1 to 128 characters (on IoT Core: the thing name)".into());
+            return Err(
+                "mqtt.client_id must be 1 to 128 characters (on IoT Core: the thing name)".into(),
+            );
         }
         if mqtt.keep_alive_secs == 0 {
             return Err("mqtt.keep_alive_secs must be at least 1".into());
@@ -258,10 +303,16 @@ impl Config {
         let mut catch_all = None;
         for printer in &self.printers {
             if !names.insert(printer.name.as_str()) {
-                return Err(format!("two printers are named {:?}; give each a unique name", printer.name));
+                return Err(format!(
+                    "two printers are named {:?}; give each a unique name",
+                    printer.name
+                ));
             }
             if !(24..=96).contains(&printer.columns) {
-                return Err(format!("printer {:?}: columns must be between 24 and 96", printer.name));
+                return Err(format!(
+                    "printer {:?}: columns must be between 24 and 96",
+                    printer.name
+                ));
             }
             if printer.stations.is_empty() {
                 return Err(format!(
@@ -272,11 +323,15 @@ impl Config {
             for station in &printer.stations {
                 if station == "*" {
                     if let Some(other) = catch_all.replace(printer.name.as_str()) {
-                        return Err(format!("printers {other:?} and {:?} both claim \"*\"", printer.name));
+                        return Err(format!(
+                            "printers {other:?} and {:?} both claim \"*\"",
+                            printer.name
+                        ));
                     }
                     continue;
                 }
-                StationId::parse(station.as_str()).map_err(|e| format!("printer {:?}: {e}", printer.name))?;
+                StationId::parse(station.as_str())
+                    .map_err(|e| format!("printer {:?}: {e}", printer.name))?;
                 if !claimed.insert(station.as_str()) {
                     return Err(format!(
                         "station {station:?} is listed on two printers; a station prints on exactly one"
@@ -288,11 +343,20 @@ impl Config {
     }
 }
 
-fn apply_env_overrides(table: &mut toml::Table, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+fn apply_env_overrides(
+    table: &mut toml::Table,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<(), ConfigError> {
     for &(var, key_path, is_number) in ENV_OVERRIDES {
         let Some(value) = env(var) else { continue };
         let value = if is_number {
-            let number = value.trim().parse::<i64>().map_err(|_| ConfigError::EnvNumber { var, value: value.clone() })?;
+            let number = value
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| ConfigError::EnvNumber {
+                    var,
+                    value: value.clone(),
+                })?;
             toml::Value::Integer(number)
         } else {
             toml::Value::String(value)
@@ -300,7 +364,9 @@ fn apply_env_overrides(table: &mut toml::Table, env: impl Fn(&str) -> Option<Str
         let (last, parents) = key_path.split_last().expect("override paths are not empty");
         let mut target = &mut *table;
         for parent in parents {
-            let entry = target.entry(parent.to_string()).or_insert_with(|| toml::Value::Table(Default::default()));
+            let entry = target
+                .entry(parent.to_string())
+                .or_insert_with(|| toml::Value::Table(Default::default()));
             if !entry.is_table() {
                 *entry = toml::Value::Table(Default::default());
             }
@@ -347,7 +413,13 @@ mod tests {
         assert_eq!(config.mqtt.port, 8883);
         assert_eq!(config.journal.capacity, 10_000);
         assert_eq!(config.printers[0].columns, 48);
-        assert_eq!(config.printers[1].connection, Connection::Usb { vendor_id: 0x0FE6, product_id: 0x811E });
+        assert_eq!(
+            config.printers[1].connection,
+            Connection::Usb {
+                vendor_id: 0x0FE6,
+                product_id: 0x811E
+            }
+        );
         assert_eq!(config.printers[1].stations(), Stations::All);
         assert!(matches!(config.printers[0].stations(), Stations::Only(s) if s.len() == 2));
     }
@@ -365,21 +437,33 @@ mod tests {
 
         let bad_port = |var: &str| (var == "TABLETAP_LISTENER_MQTT_PORT").then(|| "x".to_owned());
         let err = Config::parse(SAMPLE, Path::new("c.toml"), bad_port).unwrap_err();
-        assert!(err.to_string().contains("TABLETAP_LISTENER_MQTT_PORT"), "{err}");
+        assert!(
+            err.to_string().contains("TABLETAP_LISTENER_MQTT_PORT"),
+            "{err}"
+        );
     }
 
     #[test]
     fn mistakes_are_explained() {
         let typo = SAMPLE.replace("client_id =", "clientid =");
-        let err = Config::parse(&typo, Path::new("c.toml"), no_env).unwrap_err().to_string();
+        let err = Config::parse(&typo, Path::new("c.toml"), no_env)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("clientid"), "{err}");
 
         let twice = SAMPLE.replace(r#"["*"]"#, r#"["pizza"]"#);
-        let err = Config::parse(&twice, Path::new("c.toml"), no_env).unwrap_err().to_string();
-        assert!(err.contains("station \"pizza\" is listed on two printers"), "{err}");
+        let err = Config::parse(&twice, Path::new("c.toml"), no_env)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("station \"pizza\" is listed on two printers"),
+            "{err}"
+        );
 
         let bad_station = SAMPLE.replace(r#""grill""#, r#""Grill""#);
-        let err = Config::parse(&bad_station, Path::new("c.toml"), no_env).unwrap_err().to_string();
+        let err = Config::parse(&bad_station, Path::new("c.toml"), no_env)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("station id \"Grill\""), "{err}");
     }
 }

@@ -22,7 +22,10 @@ const MAX_TICKET_ID_LEN: usize = 200;
 
 #[derive(Debug)]
 pub enum Decision {
-    Print { ticket: Box<TicketV1>, printer: usize },
+    Print {
+        ticket: Box<TicketV1>,
+        printer: usize,
+    },
     /// Log and leave unacknowledged.
     Hold(String),
     /// Log, keep the payload, acknowledge.
@@ -43,10 +46,16 @@ impl Router {
         for (index, printer) in config.printers.iter().enumerate() {
             match printer.stations() {
                 Stations::All => catch_all = Some(index),
-                Stations::Only(stations) => by_station.extend(stations.into_iter().map(|s| (s, index))),
+                Stations::Only(stations) => {
+                    by_station.extend(stations.into_iter().map(|s| (s, index)))
+                }
             }
         }
-        Self { restaurant: config.restaurant_id.clone(), by_station, catch_all }
+        Self {
+            restaurant: config.restaurant_id.clone(),
+            by_station,
+            catch_all,
+        }
     }
 
     pub fn printer_for(&self, station: &StationId) -> Option<usize> {
@@ -57,9 +66,15 @@ impl Router {
         let ticket = match decode(payload) {
             Ok(ticket) => ticket,
             Err(error @ DecodeError::UnsupportedVersion(_)) => {
-                return Decision::Hold(format!("message on {topic}: {error}; leaving it unacknowledged so the broker keeps it"));
+                return Decision::Hold(format!(
+                    "message on {topic}: {error}; leaving it unacknowledged so the broker keeps it"
+                ));
             }
-            Err(error) => return Decision::Discard(format!("message on {topic} is not a ticket this or any listener can print: {error}")),
+            Err(error) => {
+                return Decision::Discard(format!(
+                    "message on {topic} is not a ticket this or any listener can print: {error}"
+                ));
+            }
         };
         if ticket.restaurant_id != self.restaurant {
             return Decision::Discard(format!(
@@ -68,11 +83,19 @@ impl Router {
             ));
         }
         let id = &ticket.ticket_id;
-        if id.is_empty() || id.len() > MAX_TICKET_ID_LEN || id.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Decision::Discard(format!("ticket id {id:?} on {topic} is empty, too long or has spaces"));
+        if id.is_empty()
+            || id.len() > MAX_TICKET_ID_LEN
+            || id.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
+            return Decision::Discard(format!(
+                "ticket id {id:?} on {topic} is empty, too long or has spaces"
+            ));
         }
         match self.printer_for(&ticket.station) {
-            Some(printer) => Decision::Print { ticket: Box::new(ticket), printer },
+            Some(printer) => Decision::Print {
+                ticket: Box::new(ticket),
+                printer,
+            },
             None => Decision::Hold(format!(
                 "ticket {} is for station {:?} but no printer lists it; add it to a printer's stations and restart (the ticket waits at the broker)",
                 ticket.ticket_id,
@@ -121,14 +144,35 @@ mod tests {
     #[test]
     fn routes_known_stations_and_holds_or_discards_the_rest() {
         let only_pizza = router(r#"["pizza"]"#);
-        assert!(matches!(only_pizza.decide("t", &ticket("r1", "pizza", 1)), Decision::Print { printer: 0, .. }));
-        assert!(matches!(only_pizza.decide("t", &ticket("r1", "bar", 1)), Decision::Hold(_)));
-        assert!(matches!(only_pizza.decide("t", &ticket("r1", "pizza", 2)), Decision::Hold(_)));
-        assert!(matches!(only_pizza.decide("t", &ticket("r2", "pizza", 1)), Decision::Discard(_)));
-        assert!(matches!(only_pizza.decide("t", b"{oops"), Decision::Discard(_)));
-        assert!(matches!(only_pizza.decide("t", br#"{"version":1}"#), Decision::Discard(_)));
+        assert!(matches!(
+            only_pizza.decide("t", &ticket("r1", "pizza", 1)),
+            Decision::Print { printer: 0, .. }
+        ));
+        assert!(matches!(
+            only_pizza.decide("t", &ticket("r1", "bar", 1)),
+            Decision::Hold(_)
+        ));
+        assert!(matches!(
+            only_pizza.decide("t", &ticket("r1", "pizza", 2)),
+            Decision::Hold(_)
+        ));
+        assert!(matches!(
+            only_pizza.decide("t", &ticket("r2", "pizza", 1)),
+            Decision::Discard(_)
+        ));
+        assert!(matches!(
+            only_pizza.decide("t", b"{oops"),
+            Decision::Discard(_)
+        ));
+        assert!(matches!(
+            only_pizza.decide("t", br#"{"version":1}"#),
+            Decision::Discard(_)
+        ));
 
         let everything = router(r#"["*"]"#);
-        assert!(matches!(everything.decide("t", &ticket("r1", "bar", 1)), Decision::Print { .. }));
+        assert!(matches!(
+            everything.decide("t", &ticket("r1", "bar", 1)),
+            Decision::Print { .. }
+        ));
     }
 }

@@ -25,7 +25,9 @@ pub enum JournalError {
         "another tabletap-listener is running with state dir {0} (it holds {LOCK_FILE}); stop it first, e.g. `systemctl stop tabletap-listener`"
     )]
     Locked(PathBuf),
-    #[error("journal {path}: {source} (check that the state dir exists and this user may write it)")]
+    #[error(
+        "journal {path}: {source} (check that the state dir exists and this user may write it)"
+    )]
     Io { path: PathBuf, source: io::Error },
 }
 
@@ -64,16 +66,34 @@ impl Journal {
             .map_err(io_error(&lock_path))?;
         match lock.try_lock() {
             Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(JournalError::Locked(state_dir.to_owned())),
-            Err(TryLockError::Error(source)) => return Err(JournalError::Io { path: lock_path, source }),
+            Err(TryLockError::WouldBlock) => {
+                return Err(JournalError::Locked(state_dir.to_owned()));
+            }
+            Err(TryLockError::Error(source)) => {
+                return Err(JournalError::Io {
+                    path: lock_path,
+                    source,
+                });
+            }
         }
 
         let path = state_dir.join(JOURNAL_FILE);
         let (order, printed) = read_entries(&path, capacity).map_err(io_error(&path))?;
         rewrite(&path, &order, &printed).map_err(io_error(&path))?;
-        let file = OpenOptions::new().append(true).open(&path).map_err(io_error(&path))?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(io_error(&path))?;
         let lines_in_file = order.len();
-        Ok(Self { path, file, _lock: lock, capacity, order, printed, lines_in_file })
+        Ok(Self {
+            path,
+            file,
+            _lock: lock,
+            capacity,
+            order,
+            printed,
+            lines_in_file,
+        })
     }
 
     /// When the ticket printed, if it did.
@@ -94,10 +114,19 @@ impl Journal {
         if self.printed.contains_key(ticket_id) {
             return Ok(());
         }
-        let mut line = serde_json::to_vec(&Entry { id: ticket_id.to_owned(), at }).map_err(io::Error::other).map_err(|source| self.io_error(source))?;
+        let mut line = serde_json::to_vec(&Entry {
+            id: ticket_id.to_owned(),
+            at,
+        })
+        .map_err(io::Error::other)
+        .map_err(|source| self.io_error(source))?;
         line.push(b'\n');
-        self.file.write_all(&line).map_err(|source| self.io_error(source))?;
-        self.file.sync_data().map_err(|source| self.io_error(source))?;
+        self.file
+            .write_all(&line)
+            .map_err(|source| self.io_error(source))?;
+        self.file
+            .sync_data()
+            .map_err(|source| self.io_error(source))?;
         self.lines_in_file += 1;
 
         self.order.push_back(ticket_id.to_owned());
@@ -115,13 +144,19 @@ impl Journal {
 
     fn compact(&mut self) -> Result<(), JournalError> {
         rewrite(&self.path, &self.order, &self.printed).map_err(|source| self.io_error(source))?;
-        self.file = OpenOptions::new().append(true).open(&self.path).map_err(|source| self.io_error(source))?;
+        self.file = OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .map_err(|source| self.io_error(source))?;
         self.lines_in_file = self.order.len();
         Ok(())
     }
 
     fn io_error(&self, source: io::Error) -> JournalError {
-        JournalError::Io { path: self.path.clone(), source }
+        JournalError::Io {
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 
@@ -163,7 +198,11 @@ fn read_entries(path: &Path, capacity: usize) -> io::Result<Entries> {
 }
 
 /// Replaces the file atomically with exactly these entries.
-fn rewrite(path: &Path, order: &VecDeque<String>, printed: &HashMap<String, Timestamp>) -> io::Result<()> {
+fn rewrite(
+    path: &Path,
+    order: &VecDeque<String>,
+    printed: &HashMap<String, Timestamp>,
+) -> io::Result<()> {
     let temporary = path.with_extension("jsonl.tmp");
     let mut out = io::BufWriter::new(File::create(&temporary)?);
     for id in order {
@@ -213,7 +252,10 @@ mod tests {
         assert_eq!(journal.len(), 100);
         assert!(journal.printed_at("t349").is_none());
         assert!(journal.printed_at("t350").is_some());
-        let lines = fs::read_to_string(dir.path().join(JOURNAL_FILE)).unwrap().lines().count();
+        let lines = fs::read_to_string(dir.path().join(JOURNAL_FILE))
+            .unwrap()
+            .lines()
+            .count();
         assert!(lines <= 200, "{lines} lines after compaction");
         drop(journal);
         let journal = Journal::open(dir.path(), 100).unwrap();

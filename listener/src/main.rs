@@ -12,7 +12,10 @@ fn main() -> ExitCode {
     init_logging();
     // One thread is plenty for one MQTT connection and a few printers;
     // printer I/O runs on the blocking pool.
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
@@ -23,8 +26,15 @@ fn main() -> ExitCode {
         match &cli.command {
             Command::Run => commands::run::run(commands::load_config(&cli)?).await,
             Command::Doctor => commands::doctor::doctor(&cli.config).await,
-            Command::TestPrint { printer } => commands::test_print::test_print(commands::load_config(&cli)?, printer.as_deref()).await,
-            Command::Render { ticket, out, columns } => commands::render::render(ticket, out.as_deref(), *columns),
+            Command::TestPrint { printer } => {
+                commands::test_print::test_print(commands::load_config(&cli)?, printer.as_deref())
+                    .await
+            }
+            Command::Render {
+                ticket,
+                out,
+                columns,
+            } => commands::render::render(ticket, out.as_deref(), *columns),
         }
     });
     match result {

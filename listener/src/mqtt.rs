@@ -2,7 +2,9 @@
 //! topics this listener subscribes to, and connection errors explained.
 
 use crate::config::{Config, Stations};
-use rumqttc::{ConnectionError, MqttOptions, NetworkOptions, QoS, SubscribeFilter, TlsConfiguration, Transport};
+use rumqttc::{
+    ConnectionError, MqttOptions, NetworkOptions, QoS, SubscribeFilter, TlsConfiguration, Transport,
+};
 use rustls::ClientConfig;
 use std::sync::Arc;
 use tabletap_core::ticket::{kitchen_topic, kitchen_topic_filter};
@@ -39,11 +41,21 @@ pub fn subscriptions(config: &Config) -> Vec<SubscribeFilter> {
     let mut topics = Vec::new();
     for printer in &config.printers {
         match printer.stations() {
-            Stations::All => return vec![SubscribeFilter::new(kitchen_topic_filter(restaurant), QoS::AtLeastOnce)],
-            Stations::Only(stations) => topics.extend(stations.iter().map(|s| kitchen_topic(restaurant, s))),
+            Stations::All => {
+                return vec![SubscribeFilter::new(
+                    kitchen_topic_filter(restaurant),
+                    QoS::AtLeastOnce,
+                )];
+            }
+            Stations::Only(stations) => {
+                topics.extend(stations.iter().map(|s| kitchen_topic(restaurant, s)))
+            }
         }
     }
-    topics.into_iter().map(|topic| SubscribeFilter::new(topic, QoS::AtLeastOnce)).collect()
+    topics
+        .into_iter()
+        .map(|topic| SubscribeFilter::new(topic, QoS::AtLeastOnce))
+        .collect()
 }
 
 /// A connection error with a hint about what to check.
@@ -68,7 +80,9 @@ pub fn explain(error: &ConnectionError, host: &str, port: u16) -> String {
     } else if all.contains("reset") || all.contains("closed") || all.contains("eof") {
         "the broker closed the connection: on IoT Core this usually means the policy does not allow this client id or topic, or another client connected with the same client id"
     } else if let ConnectionError::ConnectionRefused(code) = error {
-        return format!("{text}: broker refused the session ({code:?}); check the client id and the broker's ACL/policy");
+        return format!(
+            "{text}: broker refused the session ({code:?}); check the client id and the broker's ACL/policy"
+        );
     } else {
         "will retry"
     };

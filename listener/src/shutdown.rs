@@ -11,7 +11,8 @@ impl Shutdown {
     pub fn on_signals() -> std::io::Result<Self> {
         let (trigger, shutdown) = Self::manual();
         #[cfg(unix)]
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         tokio::spawn(async move {
             #[cfg(unix)]
             tokio::select! {
@@ -20,7 +21,9 @@ impl Shutdown {
             }
             #[cfg(not(unix))]
             let _ = tokio::signal::ctrl_c().await;
-            tracing::info!("shutdown requested: finishing the job in hand, unprinted tickets stay queued at the broker");
+            tracing::info!(
+                "shutdown requested: finishing the job in hand, unprinted tickets stay queued at the broker"
+            );
             let _ = trigger.send(true);
         });
         Ok(shutdown)

@@ -24,11 +24,8 @@ use jiff::Timestamp;
 use rumqttc::{AsyncClient, Publish, QoS};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tabletap_core::ticket::{PrintAck, TicketV1};
+use tabletap_core::ticket::{PRINT_ACK_VERSION, PrintAck, TicketV1};
 use tokio::sync::mpsc;
-
-/// Version of the PrintAck JSON this listener publishes.
-pub const PRINT_ACK_VERSION: u32 = 1;
 
 /// While a ticket is held, repeat the warning this often (state changes are
 /// logged at once).
@@ -80,7 +77,9 @@ impl Worker {
                 _ = shutdown.requested() => return,
                 work = queue.recv() => match work { Some(work) => work, None => return },
             };
-            let Some(outcome) = self.print_until_done(&work.ticket).await else { return };
+            let Some(outcome) = self.print_until_done(&work.ticket).await else {
+                return;
+            };
             self.acknowledge(work, outcome).await;
         }
     }
@@ -89,7 +88,10 @@ impl Worker {
     /// shutdown came first (the ticket stays unacknowledged at the broker).
     async fn print_until_done(&self, ticket: &TicketV1) -> Option<Outcome> {
         let layout = layout_ticket(ticket, self.printer.columns);
-        let job = Arc::new(Job { bytes: to_escpos(&layout), layout });
+        let job = Arc::new(Job {
+            bytes: to_escpos(&layout),
+            layout,
+        });
         let mut backoff = Backoff::new(self.retry);
         let mut hold = HoldLog::default();
         let mut shutdown = self.shared.shutdown.clone();
@@ -98,7 +100,10 @@ impl Worker {
             let journal = Arc::clone(&self.shared.journal);
             let ticket_id = ticket.ticket_id.clone();
             let job = Arc::clone(&job);
-            let attempt = tokio::task::spawn_blocking(move || print_once(&printer, &journal, &ticket_id, &job)).await;
+            let attempt = tokio::task::spawn_blocking(move || {
+                print_once(&printer, &journal, &ticket_id, &job)
+            })
+            .await;
             match attempt {
                 Ok(Ok(outcome)) => {
                     hold.released(&self.printer.name, &ticket.ticket_id);
@@ -167,11 +172,16 @@ impl Worker {
         let client = &self.shared.client;
         match serde_json::to_vec(&ack) {
             Ok(payload) => {
-                if let Err(error) = client.publish(&self.shared.ack_topic, QoS::AtLeastOnce, false, payload).await {
+                if let Err(error) = client
+                    .publish(&self.shared.ack_topic, QoS::AtLeastOnce, false, payload)
+                    .await
+                {
                     tracing::error!(ticket_id = %ticket.ticket_id, "could not queue the print acknowledgement: {error}");
                 }
             }
-            Err(error) => tracing::error!(ticket_id = %ticket.ticket_id, "could not encode the print acknowledgement: {error}"),
+            Err(error) => {
+                tracing::error!(ticket_id = %ticket.ticket_id, "could not encode the print acknowledgement: {error}")
+            }
         }
         if let Err(error) = client.ack(&work.publish).await {
             tracing::error!(ticket_id = %ticket.ticket_id, "could not acknowledge the ticket message (it will be redelivered and skipped): {error}");
@@ -181,8 +191,17 @@ impl Worker {
 
 /// One attempt, on the blocking pool: skip if journaled, else print and
 /// journal.
-fn print_once(printer: &Printer, journal: &Mutex<Journal>, ticket_id: &str, job: &Job) -> Result<Outcome, JobError> {
-    let lock = || journal.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+fn print_once(
+    printer: &Printer,
+    journal: &Mutex<Journal>,
+    ticket_id: &str,
+    job: &Job,
+) -> Result<Outcome, JobError> {
+    let lock = || {
+        journal
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
     if let Some(at) = lock().printed_at(ticket_id) {
         return Ok(Outcome::AlreadyPrinted(at));
     }
@@ -206,7 +225,9 @@ impl HoldLog {
         let now = Instant::now();
         let since = *self.since.get_or_insert(now);
         let changed = self.last_kind != Some(error.kind());
-        let remind = self.last_warning.is_none_or(|at| now.duration_since(at) >= HOLD_REMINDER);
+        let remind = self
+            .last_warning
+            .is_none_or(|at| now.duration_since(at) >= HOLD_REMINDER);
         if changed || remind {
             tracing::warn!(
                 printer,
@@ -217,14 +238,24 @@ impl HoldLog {
             );
             self.last_warning = Some(now);
         } else {
-            tracing::debug!(printer, ticket_id, reason = error.kind(), "still holding ticket: {error}");
+            tracing::debug!(
+                printer,
+                ticket_id,
+                reason = error.kind(),
+                "still holding ticket: {error}"
+            );
         }
         self.last_kind = Some(error.kind());
     }
 
     fn released(&self, printer: &str, ticket_id: &str) {
         if let Some(since) = self.since {
-            tracing::info!(printer, ticket_id, waited_s = since.elapsed().as_secs(), "printer is back; printing held ticket");
+            tracing::info!(
+                printer,
+                ticket_id,
+                waited_s = since.elapsed().as_secs(),
+                "printer is back; printing held ticket"
+            );
         }
     }
 }

@@ -19,11 +19,20 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 echo "install-mosquitto: installing mosquitto and mosquitto-clients with apt-get" >&2
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >/dev/null
-$SUDO apt-get install -y -qq --no-install-recommends mosquitto mosquitto-clients >/dev/null
-# Debian's package never starts a service in a container, but stop one if a
+if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends mosquitto mosquitto-clients; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "install-mosquitto: apt-get failed (output above)" >&2
+    exit 1
+fi
+# Debian's package does not start a service in a container, but stop one if a
 # host did: the tests start their own brokers on their own ports.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mosquitto 2>/dev/null; then
     $SUDO systemctl disable --now mosquitto >/dev/null 2>&1 || true
 fi
+[ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || {
+    echo "install-mosquitto: apt-get finished but no mosquitto binary was found" >&2
+    exit 1
+}

@@ -140,6 +140,9 @@ pub fn tickets_for_order(order: &Order, time_zone: &str, print_number: u32) -> V
         .collect()
 }
 
+/// Version of the [`PrintAck`] JSON.
+pub const PRINT_ACK_VERSION: u32 = 1;
+
 /// A listener's acknowledgement that a ticket printed, published to
 /// [`ack_topic`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -47,7 +47,10 @@ impl Report {
             println!("\nall checks passed");
             ExitCode::SUCCESS
         } else {
-            println!("\n{} check(s) failed; fix them and run `tabletap-listener doctor` again", self.failures);
+            println!(
+                "\n{} check(s) failed; fix them and run `tabletap-listener doctor` again",
+                self.failures
+            );
             ExitCode::FAILURE
         }
     }
@@ -57,11 +60,21 @@ pub async fn doctor(config_path: &Path) -> anyhow::Result<ExitCode> {
     let mut report = Report::default();
     let config = match Config::load(config_path) {
         Ok(config) => {
-            report.ok("config", format!("{} (restaurant {})", config_path.display(), config.restaurant_id));
+            report.ok(
+                "config",
+                format!(
+                    "{} (restaurant {})",
+                    config_path.display(),
+                    config.restaurant_id
+                ),
+            );
             config
         }
         Err(error) => {
-            report.fail("config", format!("{error}; see the sample in the listener README"));
+            report.fail(
+                "config",
+                format!("{error}; see the sample in the listener README"),
+            );
             return Ok(report.finish());
         }
     };
@@ -95,7 +108,11 @@ fn check_certificates(config: &Config, report: &mut Report) -> Option<Arc<rustls
     let mut usable = true;
     for (what, path, der) in [
         ("CA certificate", &config.mqtt.ca, &material.ca[0]),
-        ("client certificate", &config.mqtt.cert, &material.cert_chain[0]),
+        (
+            "client certificate",
+            &config.mqtt.cert,
+            &material.cert_chain[0],
+        ),
     ] {
         let label = format!("{what} {}", path.display());
         match CertificateInfo::parse(der) {
@@ -105,7 +122,10 @@ fn check_certificates(config: &Config, report: &mut Report) -> Option<Arc<rustls
             }
             Ok(info) if now < info.not_before => {
                 usable = false;
-                report.fail(&label, format!("not valid before {}; check the PC's clock", info.not_before));
+                report.fail(
+                    &label,
+                    format!("not valid before {}; check the PC's clock", info.not_before),
+                );
             }
             Ok(info) if now > info.not_after => {
                 usable = false;
@@ -116,14 +136,23 @@ fn check_certificates(config: &Config, report: &mut Report) -> Option<Arc<rustls
             }
             Ok(info) if info.not_after.duration_since(now) < EXPIRY_WARNING => report.warn(
                 &label,
-                format!("expires on {} (in under 30 days); plan a new certificate", info.not_after),
+                format!(
+                    "expires on {} (in under 30 days); plan a new certificate",
+                    info.not_after
+                ),
             ),
-            Ok(info) => report.ok(&label, format!("{} valid until {}", info.subject, info.not_after)),
+            Ok(info) => report.ok(
+                &label,
+                format!("{} valid until {}", info.subject, info.not_after),
+            ),
         }
     }
     match material.client_config(&config.mqtt) {
         Ok(client) => {
-            report.ok("private key", format!("{} matches the certificate", config.mqtt.key.display()));
+            report.ok(
+                "private key",
+                format!("{} matches the certificate", config.mqtt.key.display()),
+            );
             usable.then_some(client)
         }
         Err(error) => {
@@ -138,9 +167,13 @@ async fn check_state_dir(config: &Config, report: &mut Report) -> bool {
     let dir = config.state_dir.clone();
     let capacity = config.journal.capacity;
     let label = format!("state dir {}", dir.display());
-    match tokio::task::spawn_blocking(move || Journal::open(&dir, capacity).map(|j| j.len())).await {
+    match tokio::task::spawn_blocking(move || Journal::open(&dir, capacity).map(|j| j.len())).await
+    {
         Ok(Ok(remembered)) => {
-            report.ok(&label, format!("writable; {remembered} printed ticket ids remembered"));
+            report.ok(
+                &label,
+                format!("writable; {remembered} printed ticket ids remembered"),
+            );
             false
         }
         Ok(Err(JournalError::Locked(_))) => {
@@ -220,9 +253,17 @@ async fn check_printer(printer: Printer, report: &mut Report) {
     }
     match tokio::task::spawn_blocking(move || printer.readiness()).await {
         Ok(Ok(Some(Readiness::Ready { paper_low: false }))) => report.ok(&label, "ready"),
-        Ok(Ok(Some(Readiness::Ready { paper_low: true }))) => report.warn(&label, "ready, but paper is low"),
-        Ok(Ok(Some(state))) => report.fail(&label, format!("{state}; tickets will wait until it is ready")),
-        Ok(Ok(None)) => report.ok(&label, "opened (this connection cannot report paper or cover status)"),
+        Ok(Ok(Some(Readiness::Ready { paper_low: true }))) => {
+            report.warn(&label, "ready, but paper is low")
+        }
+        Ok(Ok(Some(state))) => report.fail(
+            &label,
+            format!("{state}; tickets will wait until it is ready"),
+        ),
+        Ok(Ok(None)) => report.ok(
+            &label,
+            "opened (this connection cannot report paper or cover status)",
+        ),
         Ok(Err(error)) => report.fail(&label, error),
         Err(error) => report.fail(&label, error),
     }

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "tabletap-listener", version, about = "Prints TableTap kitchen tickets from MQTT on ESC/POS printers")]
+#[command(
+    name = "tabletap-listener",
+    version,
+    about = "Prints TableTap kitchen tickets from MQTT on ESC/POS printers"
+)]
 pub struct Cli {
     /// Configuration file (TOML).
     #[arg(long, short, global = true, env = "TABLETAP_LISTENER_CONFIG", default_value = DEFAULT_CONFIG_PATH)]

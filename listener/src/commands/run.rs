@@ -28,16 +28,24 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let tls = TlsMaterial::load(&config.mqtt)?.client_config(&config.mqtt)?;
-    let printers: Vec<Arc<Printer>> = config.printers.iter().map(|p| Arc::new(Printer::from_config(p))).collect();
+    let printers: Vec<Arc<Printer>> = config
+        .printers
+        .iter()
+        .map(|p| Arc::new(Printer::from_config(p)))
+        .collect();
     for printer in &printers {
-        printer.check_supported().with_context(|| format!("printer {:?}", printer.name))?;
+        printer
+            .check_supported()
+            .with_context(|| format!("printer {:?}", printer.name))?;
     }
     let state_dir = config.state_dir.clone();
     let capacity = config.journal.capacity;
-    let journal = tokio::task::spawn_blocking(move || Journal::open(&state_dir, capacity)).await??;
+    let journal =
+        tokio::task::spawn_blocking(move || Journal::open(&state_dir, capacity)).await??;
     tracing::info!(remembered = journal.len(), state_dir = %config.state_dir.display(), "journal of printed tickets loaded");
 
-    let (client, mut eventloop) = AsyncClient::new(mqtt::session_options(&config, tls), REQUEST_QUEUE);
+    let (client, mut eventloop) =
+        AsyncClient::new(mqtt::session_options(&config, tls), REQUEST_QUEUE);
     eventloop.set_network_options(mqtt::network_options(&config));
     let shutdown = Shutdown::on_signals().context("cannot listen for Ctrl-C/SIGTERM")?;
 
@@ -53,12 +61,21 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     for (printer, printer_config) in printers.iter().zip(&config.printers) {
         let (sender, receiver) = mpsc::unbounded_channel();
         queues.push(sender);
-        let worker = Worker { printer: Arc::clone(printer), retry: printer_config.retry, shared: shared.clone() };
+        let worker = Worker {
+            printer: Arc::clone(printer),
+            retry: printer_config.retry,
+            shared: shared.clone(),
+        };
         tracing::info!(printer = %printer.name, at = %printer.describe(), stations = ?printer_config.stations, "printer ready");
         workers.spawn(worker.run(receiver));
     }
 
-    let session = Session { config: &config, client: &client, router: Router::new(&config), queues };
+    let session = Session {
+        config: &config,
+        client: &client,
+        router: Router::new(&config),
+        queues,
+    };
     session.serve(&mut eventloop, shutdown.clone()).await;
 
     drain(&mut eventloop, &mut workers).await;
@@ -89,15 +106,25 @@ impl Session<'_> {
             match event {
                 Ok(Event::Incoming(Packet::ConnAck(connack))) => {
                     backoff.reset();
-                    tracing::info!(session_present = connack.session_present, "connected to broker");
+                    tracing::info!(
+                        session_present = connack.session_present,
+                        "connected to broker"
+                    );
                     let topics = mqtt::subscriptions(self.config);
                     if let Err(error) = self.client.try_subscribe_many(topics) {
                         tracing::error!("could not queue the subscription: {error}");
                     }
                 }
                 Ok(Event::Incoming(Packet::SubAck(suback))) => {
-                    let topics: Vec<_> = mqtt::subscriptions(self.config).into_iter().map(|f| f.path).collect();
-                    if suback.return_codes.iter().any(|code| matches!(code, SubscribeReasonCode::Failure)) {
+                    let topics: Vec<_> = mqtt::subscriptions(self.config)
+                        .into_iter()
+                        .map(|f| f.path)
+                        .collect();
+                    if suback
+                        .return_codes
+                        .iter()
+                        .any(|code| matches!(code, SubscribeReasonCode::Failure))
+                    {
                         tracing::error!(
                             ?topics,
                             "broker refused the subscription: the IoT policy must allow iot:Subscribe and iot:Receive on this restaurant's kitchen topics"
@@ -110,7 +137,10 @@ impl Session<'_> {
                 Ok(_) => {}
                 Err(error) => {
                     let delay = backoff.next_delay();
-                    tracing::warn!("broker connection failed: {}; retrying in {delay:.1?}", mqtt::explain(&error, &mqtt.host, mqtt.port));
+                    tracing::warn!(
+                        "broker connection failed: {}; retrying in {delay:.1?}",
+                        mqtt::explain(&error, &mqtt.host, mqtt.port)
+                    );
                     tokio::select! {
                         _ = shutdown.requested() => return,
                         _ = tokio::time::sleep(delay) => {}
@@ -135,10 +165,18 @@ impl Session<'_> {
                 let client = self.client.clone();
                 tokio::spawn(async move {
                     let payload = publish.payload.clone();
-                    match tokio::task::spawn_blocking(move || keep_rejected(&rejected, &payload)).await {
-                        Ok(Ok(path)) => tracing::info!(path = %path.display(), "kept the rejected message"),
-                        Ok(Err(error)) => tracing::warn!("could not keep the rejected message: {error}"),
-                        Err(error) => tracing::warn!("could not keep the rejected message: {error}"),
+                    match tokio::task::spawn_blocking(move || keep_rejected(&rejected, &payload))
+                        .await
+                    {
+                        Ok(Ok(path)) => {
+                            tracing::info!(path = %path.display(), "kept the rejected message")
+                        }
+                        Ok(Err(error)) => {
+                            tracing::warn!("could not keep the rejected message: {error}")
+                        }
+                        Err(error) => {
+                            tracing::warn!("could not keep the rejected message: {error}")
+                        }
                     }
                     if let Err(error) = client.ack(&publish).await {
                         tracing::warn!("could not acknowledge the rejected message: {error}");
@@ -152,7 +190,11 @@ impl Session<'_> {
 /// Saves a payload nobody can print, for whoever debugs the sender.
 fn keep_rejected(dir: &Path, payload: &[u8]) -> std::io::Result<std::path::PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let name = format!("{}-{:08x}.msg", jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S%.3fZ"), fastrand::u32(..));
+    let name = format!(
+        "{}-{:08x}.msg",
+        jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S%.3fZ"),
+        fastrand::u32(..)
+    );
     let path = dir.join(name);
     std::fs::write(&path, payload)?;
     Ok(path)

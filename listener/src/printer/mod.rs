@@ -34,7 +34,9 @@ pub enum PrintError {
     CoverOpen,
     #[error("printer is offline: {0}")]
     Offline(String),
-    #[error("printer did not answer a status query ({0}); is it switched on and is this its address?")]
+    #[error(
+        "printer did not answer a status query ({0}); is it switched on and is this its address?"
+    )]
     NotAnswering(String),
     #[error("sending to the printer failed: {0}")]
     Io(String),
@@ -79,7 +81,10 @@ impl Printer {
     pub fn describe(&self) -> String {
         match &self.connection {
             Connection::Network { address } => format!("network {address}"),
-            Connection::Usb { vendor_id, product_id } => format!("USB {vendor_id:04x}:{product_id:04x}"),
+            Connection::Usb {
+                vendor_id,
+                product_id,
+            } => format!("USB {vendor_id:04x}:{product_id:04x}"),
             Connection::Serial { path, baud_rate } => format!("serial {path} at {baud_rate} baud"),
             Connection::File { path } => format!("file {}", path.display()),
             Connection::Console => "console".to_owned(),
@@ -113,11 +118,11 @@ impl Printer {
                 Readiness::Offline(why) => return Err(PrintError::Offline(why)),
             }
         }
-        link.send(&job.bytes)?;
         if link.has_status() {
-            status::confirm_received(link.driver())?;
+            status::send_and_confirm(link.driver(), &job.bytes)
+        } else {
+            link.send(&job.bytes)
         }
-        Ok(())
     }
 
     /// The printer's state without printing, for `doctor`.
@@ -126,6 +131,10 @@ impl Printer {
             return Ok(Some(Readiness::Ready { paper_low: false }));
         }
         let link = transport::open(&self.connection, self.timeout)?;
-        if link.has_status() { status::query(link.driver()).map(Some) } else { Ok(None) }
+        if link.has_status() {
+            status::query(link.driver()).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 }

@@ -54,7 +54,14 @@ mod tests {
 
     #[test]
     fn keeps_what_pc858_has() {
-        for text in ["Crème brûlée", "Jalapeño", "Ça va, Øl, Ærø", "5,50 €", "Ô Ò ß µ", "A-042"] {
+        for text in [
+            "Crème brûlée",
+            "Jalapeño",
+            "Ça va, Øl, Ærø",
+            "5,50 €",
+            "Ô Ò ß µ",
+            "A-042",
+        ] {
             assert_eq!(printable(text), text);
         }
         assert_eq!(encode("€"), [0xD5]);
@@ -67,9 +74,12 @@ mod tests {
     #[test]
     fn spells_the_rest_in_ascii() {
         assert_eq!(printable("Łódź"), "Lódz");
-        assert_eq!(printable("Pierogi z Kraków – “ruskie”"), "Pierogi z Kraków - \"ruskie\"");
+        assert_eq!(
+            printable("Pierogi z Kraków – “ruskie”"),
+            "Pierogi z Kraków - \"ruskie\""
+        );
         assert_eq!(printable("Şiş kebap"), "Sis kebap");
         assert_eq!(printable("line\nbreak\ttab\u{7}"), "line break tab");
-        assert!(printable("寿司 🍣").chars().all(|c| c.is_ascii()));
+        assert!(printable("寿司 🍣").is_ascii());
     }
 }

@@ -58,7 +58,12 @@ struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Capture {
     fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+        std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
     }
 }
 
@@ -68,7 +73,10 @@ impl Driver for Capture {
     }
 
     fn write(&self, data: &[u8]) -> EscposResult<()> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend_from_slice(data);
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend_from_slice(data);
         Ok(())
     }
 

@@ -89,7 +89,10 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(columns: usize) -> Self {
-        Self { columns, blocks: Vec::new() }
+        Self {
+            columns,
+            blocks: Vec::new(),
+        }
     }
 
     /// How many characters fit on a line at `size`.
@@ -104,13 +107,26 @@ impl Layout {
         let subsequent = " ".repeat(indent);
         let options = textwrap::Options::new(width).subsequent_indent(&subsequent);
         for line in textwrap::wrap(text, options) {
-            self.blocks.push(Block::Text { text: line.trim_end().to_owned(), style });
+            self.blocks.push(Block::Text {
+                text: line.trim_end().to_owned(),
+                style,
+            });
         }
+    }
+
+    /// Adds `text` (already printable) as one line, cut to the paper width;
+    /// spaces are kept (they widen an inverse banner).
+    pub fn line(&mut self, text: &str, style: Style) {
+        let text: String = text.chars().take(self.width_at(style.size)).collect();
+        self.blocks.push(Block::Text { text, style });
     }
 
     /// A full-width line of dashes.
     pub fn rule(&mut self) {
-        self.blocks.push(Block::Text { text: "-".repeat(self.columns), style: Style::default() });
+        self.blocks.push(Block::Text {
+            text: "-".repeat(self.columns),
+            style: Style::default(),
+        });
     }
 
     pub fn feed(&mut self, lines: u8) {

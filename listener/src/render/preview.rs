@@ -19,7 +19,11 @@ pub fn to_text(layout: &Layout) -> String {
             Block::Cut => {
                 let label = " cut ";
                 let dashes = layout.columns.saturating_sub(label.len());
-                out.push_str(&format!("+{}{label}{}+\n", "~".repeat(dashes / 2), "~".repeat(dashes - dashes / 2)));
+                out.push_str(&format!(
+                    "+{}{label}{}+\n",
+                    "~".repeat(dashes / 2),
+                    "~".repeat(dashes - dashes / 2)
+                ));
             }
         }
     }

@@ -16,14 +16,14 @@ pub fn layout_ticket(ticket: &TicketV1, columns: usize) -> Layout {
 
     if ticket.is_reprint() {
         let banner = format!("  REPRINT #{}  ", ticket.print_number);
-        out.wrapped(&banner, heading.sized(Size::Big).inverse(), 0);
+        out.line(&banner, heading.sized(Size::Big).inverse());
         out.feed(1);
     }
     let kind = match ticket.kind {
         TicketKind::DineIn => "  DINE-IN  ",
         TicketKind::Takeout => "  TAKEOUT  ",
     };
-    out.wrapped(kind, heading.sized(Size::Big).inverse(), 0);
+    out.line(kind, heading.sized(Size::Big).inverse());
     let who = match ticket.kind {
         TicketKind::DineIn => ticket.table.as_deref(),
         TicketKind::Takeout => ticket.customer_name.as_deref(),
@@ -31,11 +31,19 @@ pub fn layout_ticket(ticket: &TicketV1, columns: usize) -> Layout {
     if let Some(who) = who.map(printable).filter(|w| !w.trim().is_empty()) {
         out.wrapped(&who, heading.sized(Size::Big), 0);
     }
-    out.wrapped(&printable(&ticket.order_number.to_string()), heading.sized(Size::Huge), 0);
+    out.wrapped(
+        &printable(&ticket.order_number.to_string()),
+        heading.sized(Size::Huge),
+        0,
+    );
 
     let (zone, zone_note) = ticket_zone(ticket);
     let placed = ticket.placed_at.to_zoned(zone.clone());
-    out.wrapped(&format!("Placed {}{zone_note}", placed.strftime(TIME_FORMAT)), Style::default().centered(), 0);
+    out.wrapped(
+        &format!("Placed {}{zone_note}", placed.strftime(TIME_FORMAT)),
+        Style::default().centered(),
+        0,
+    );
     if let Some(pickup_at) = ticket.pickup_at {
         let pickup = pickup_at.to_zoned(zone);
         let when = if pickup.date() == placed.date() {
@@ -51,30 +59,64 @@ pub fn layout_ticket(ticket: &TicketV1, columns: usize) -> Layout {
         0,
     );
 
-    if let Some(note) = ticket.note.as_deref().map(printable).filter(|n| !n.trim().is_empty()) {
+    if let Some(note) = ticket
+        .note
+        .as_deref()
+        .map(printable)
+        .filter(|n| !n.trim().is_empty())
+    {
         out.rule();
-        out.wrapped(&format!("NOTE: {note}"), Style::default().bold().sized(Size::Tall), 6);
+        out.wrapped(
+            &format!("NOTE: {note}"),
+            Style::default().bold().sized(Size::Tall),
+            6,
+        );
     }
     out.rule();
 
     for line in &ticket.lines {
         let quantity = format!("{} x ", line.quantity);
         let indent = quantity.len();
-        out.wrapped(&format!("{quantity}{}", printable(&line.name)), Style::default().bold().sized(Size::Tall), indent);
+        out.wrapped(
+            &format!("{quantity}{}", printable(&line.name)),
+            Style::default().bold().sized(Size::Tall),
+            indent,
+        );
         let detail = " ".repeat(indent);
         for option in &line.options {
-            out.wrapped(&format!("{detail}+ {}", printable(option)), Style::default(), indent + 2);
+            out.wrapped(
+                &format!("{detail}+ {}", printable(option)),
+                Style::default(),
+                indent + 2,
+            );
         }
         if !line.allergens.is_empty() {
             let names: Vec<_> = line.allergens.iter().map(|a| a.label()).collect();
-            out.wrapped(&format!("{detail}! ALLERGENS: {}", names.join(", ")), Style::default().bold(), indent + 2);
+            out.wrapped(
+                &format!("{detail}! ALLERGENS: {}", names.join(", ")),
+                Style::default().bold(),
+                indent + 2,
+            );
         }
-        if let Some(note) = line.note.as_deref().map(printable).filter(|n| !n.trim().is_empty()) {
-            out.wrapped(&format!("{detail}> {note}"), Style::default().bold(), indent + 2);
+        if let Some(note) = line
+            .note
+            .as_deref()
+            .map(printable)
+            .filter(|n| !n.trim().is_empty())
+        {
+            out.wrapped(
+                &format!("{detail}> {note}"),
+                Style::default().bold(),
+                indent + 2,
+            );
         }
     }
     out.rule();
-    out.wrapped(&printable(&format!("ticket {}", ticket.ticket_id)), Style::default(), 7);
+    out.wrapped(
+        &printable(&format!("ticket {}", ticket.ticket_id)),
+        Style::default(),
+        7,
+    );
     out.feed(2);
     out.cut();
     out
