@@ -263,6 +263,18 @@ async fn bad_orders_get_clear_errors_and_store_nothing() {
     let malformed = raw("{\"lines\": [", "application/json").await.unwrap();
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(malformed).await["code"], "malformed_json");
+    let array = raw(
+        r#"[[{"item_id": "negroni", "quantity": 1}]]"#,
+        "application/json",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        array.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an array is not an order"
+    );
+    assert_eq!(json_of(array).await["code"], "invalid_body");
     let form = raw("lines=1", "application/x-www-form-urlencoded")
         .await
         .unwrap();
@@ -349,6 +361,22 @@ async fn a_retried_post_returns_the_same_order() {
     let bad_key = post_order(&server, &token, &pizza_order(), Some("has spaces")).await;
     assert_eq!(bad_key.status(), StatusCode::BAD_REQUEST);
     assert_eq!(json_of(bad_key).await["code"], "invalid_idempotency_key");
+    let non_ascii = server
+        .http
+        .post(server.api(&format!("/tables/{token}/orders")))
+        .header(
+            "Idempotency-Key",
+            reqwest::header::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
+        )
+        .json(&pizza_order())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        non_ascii.status(),
+        StatusCode::BAD_REQUEST,
+        "a malformed key is refused, not ignored"
+    );
 
     server.stop().await;
     assert_eq!(stored_orders(&server).await, 1);

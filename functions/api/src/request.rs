@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use lambda_http::http::header;
 use lambda_http::{Request, RequestExt};
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 
 /// Largest body any route accepts. A full cart of 50 lines with notes is
 /// well under 32 KiB.
@@ -25,6 +26,12 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
         return Err(ApiError::UnsupportedMediaType);
+    }
+    // serde reads a struct from a JSON array too; a request body is an object.
+    if body.trim_ascii_start().first().is_some_and(|b| *b != b'{')
+        && serde_json::from_slice::<serde_json::Value>(body).is_ok()
+    {
+        return Err(ApiError::InvalidBody("expected a JSON object".into()));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -57,6 +64,12 @@ pub fn path_param(request: &Request, name: &str) -> String {
         .to_owned()
 }
 
-pub fn header_str<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request.headers().get(name).and_then(|v| v.to_str().ok())
+/// A header's value. Bytes that are not text are kept (replaced, not
+/// dropped), so a malformed header is refused by its validation rather than
+/// silently treated as absent.
+pub fn header_text<'a>(request: &'a Request, name: &str) -> Option<Cow<'a, str>> {
+    request
+        .headers()
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()))
 }

@@ -1,6 +1,6 @@
 use super::json_response;
 use crate::error::ApiError;
-use crate::request::{header_str, json_body, path_param};
+use crate::request::{header_text, json_body, path_param};
 use crate::state::AppState;
 use crate::views::PlacedOrderView;
 use lambda_http::http::{HeaderValue, StatusCode};
@@ -20,13 +20,14 @@ pub async fn place_dine_in_order(
 ) -> Result<Response<Body>, ApiError> {
     let cart: CartRequest = json_body(request)?;
     let token = path_param(request, "token");
+    let key = header_text(request, "idempotency-key");
     let placed = place(
         &*state.store,
         &*state.clock,
         PlaceDineInOrder {
             table_token: &token,
             cart,
-            idempotency_key: header_str(request, "idempotency-key"),
+            idempotency_key: key.as_deref(),
         },
     )
     .await?;
