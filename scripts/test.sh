@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every TableTap test on a fresh or warm machine: installs the real
-# local stand-ins the tests need (DynamoDB Local, Python tools), starts each
+# local stand-ins the tests need (DynamoDB Local, Mosquitto, Python tools),
+# starts each
 # service once, builds the workspace once, runs all suites, and stops what
 # it started. `.ci/run` calls exactly this.
 #
@@ -41,6 +42,7 @@ if ! cargo nextest --version >/dev/null 2>&1; then
     cargo install --locked cargo-nextest
 fi
 scripts/lib/dynamodb-local.sh install
+scripts/lib/install-mosquitto.sh
 PY_BIN="$(scripts/lib/python-tools.sh | tail -n 1)"
 
 step "Checking formatting and lints"
@@ -57,7 +59,9 @@ TABLETAP_DYNAMODB_ENDPOINT="$(TABLETAP_DYNAMODB_RUN_DIR="$RUN_DIR" TABLETAP_DYNA
 export TABLETAP_DYNAMODB_ENDPOINT
 echo "DynamoDB Local at $TABLETAP_DYNAMODB_ENDPOINT"
 
-step "Running the Rust test suites (unit, contract, handlers, end-to-end)"
+# The listener's end-to-end tests start their own Mosquitto brokers (mutual
+# TLS, one per test, each with its own certificates and persistence).
+step "Running the Rust test suites (unit, contract, handlers, listener, end-to-end)"
 cargo nextest run --workspace --locked --profile ci
 
 step "Checking the running API against its OpenAPI document (schemathesis)"
