@@ -2,6 +2,8 @@
 //! with a message that says what to set), build the AWS clients once per
 //! cold start, then serve one route's handler.
 
+pub mod print_ack;
+
 use std::convert::Infallible;
 use std::sync::Arc;
 use tabletap_api::cors::Cors;
@@ -39,11 +41,20 @@ pub fn init_logging() {
         .init();
 }
 
-/// Builds the shared state on DynamoDB from the Lambda environment.
+/// The DynamoDB store named by the function's configuration, with the
+/// credentials and region of the Lambda environment.
+pub async fn store_from_env(config: &Config) -> DynamoDbStore {
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    DynamoDbStore::new(
+        aws_sdk_dynamodb::Client::new(&aws),
+        config.table_name.clone(),
+    )
+}
+
+/// Builds the shared state of the HTTP functions from the Lambda environment.
 pub async fn state_from_env() -> Result<AppState, lambda_http::Error> {
     let config = Config::from_env()?;
-    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let store = DynamoDbStore::new(aws_sdk_dynamodb::Client::new(&aws), config.table_name);
+    let store = store_from_env(&config).await;
     Ok(AppState {
         store: Arc::new(store),
         clock: Arc::new(SystemClock),

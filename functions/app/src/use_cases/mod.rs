@@ -5,4 +5,5 @@ pub mod get_order;
 pub mod get_table;
 pub mod import_restaurant;
 pub mod place_dine_in_order;
+pub mod record_print_ack;
 pub mod rotate_table_token;

@@ -1,0 +1,19 @@
+//! Lambda function fed by the IoT rule on `tabletap/+/acks`: marks orders
+//! PRINTED when a kitchen listener reports a printed ticket.
+
+use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
+use tabletap_lambdas::print_ack::{PrintAckEvent, handle_print_ack};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    tabletap_lambdas::init_logging();
+    let config = tabletap_lambdas::Config::from_env()?;
+    let store = tabletap_lambdas::store_from_env(&config).await;
+    let store = &store;
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<PrintAckEvent>| async move {
+            handle_print_ack(store, event.payload).await
+        },
+    ))
+    .await
+}

@@ -1,0 +1,38 @@
+//! The print-ack function: an AWS IoT rule forwards every message on
+//! `tabletap/+/acks` here, with the restaurant taken from the topic.
+
+use serde::Deserialize;
+use tabletap_app::AppError;
+use tabletap_app::ports::{OrderStore, StoreError};
+use tabletap_app::use_cases::record_print_ack::record_print_ack;
+use tabletap_core::ids::RestaurantId;
+use tabletap_core::ticket::PrintAck;
+
+/// What the rule sends: `SELECT *, topic(2) AS topic_restaurant FROM
+/// 'tabletap/+/acks'` — the listener's PrintAck plus the topic's restaurant.
+#[derive(Debug, Deserialize)]
+pub struct PrintAckEvent {
+    pub topic_restaurant: RestaurantId,
+    #[serde(flatten)]
+    pub ack: PrintAck,
+}
+
+/// Returns an error only when a retry can help (the store was unavailable);
+/// the rule's Lambda action then retries, and the dead-letter queue keeps
+/// what still fails. Every other outcome is final and only logged.
+pub async fn handle_print_ack<S>(store: &S, event: PrintAckEvent) -> Result<(), lambda_http::Error>
+where
+    S: OrderStore + ?Sized,
+{
+    match record_print_ack(store, &event.topic_restaurant, &event.ack).await {
+        Ok(outcome) => {
+            tracing::info!(?outcome, ticket = %event.ack.ticket_id, "print ack handled");
+            Ok(())
+        }
+        Err(error @ AppError::Store(StoreError::Unavailable(_))) => Err(error.into()),
+        Err(error) => {
+            tracing::error!(error = ?error, ticket = %event.ack.ticket_id, "print ack could not be recorded; not retried");
+            Ok(())
+        }
+    }
+}
