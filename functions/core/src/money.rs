@@ -80,6 +80,18 @@ pub struct Amount(pub i64);
 impl Amount {
     pub const ZERO: Amount = Amount(0);
 
+    /// Reads an amount written in the currency's major unit ("9.50", "9.5",
+    /// "-1.25", "800" for yen) exactly into minor units. More decimals than
+    /// the currency has, exponents or other characters give `None`.
+    pub fn parse_decimal(text: &str, currency: Currency) -> Option<Amount> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let minor = parse_fixed_point(unsigned, currency.minor_unit_digits(), 12)?;
+        Some(Amount(if negative { -minor } else { minor }))
+    }
+
     pub fn minor(self) -> i64 {
         self.0
     }
@@ -155,24 +167,9 @@ impl TaxRate {
     pub fn parse_percent(text: &str) -> Result<Self, MoneyError> {
         let bad = || MoneyError::BadTaxRate(text.to_owned());
         let trimmed = text.trim().trim_end_matches('%').trim();
-        let (whole, frac) = trimmed.split_once('.').unwrap_or((trimmed, ""));
-        if whole.is_empty()
-            || whole.len() > 3
-            || frac.len() > 4
-            || !whole
-                .bytes()
-                .chain(frac.bytes())
-                .all(|b| b.is_ascii_digit())
-        {
-            return Err(bad());
-        }
-        let whole: u32 = whole.parse().map_err(|_| bad())?;
-        let frac_ppm: u32 = format!("{frac:0<4}").parse().map_err(|_| bad())?;
-        let ppm = whole
-            .checked_mul(PPM_PER_PERCENT)
-            .and_then(|w| w.checked_add(frac_ppm))
-            .ok_or_else(bad)?;
-        Self::from_ppm(ppm).map_err(|_| bad())
+        // Four decimals of a percent are exactly parts per million.
+        let ppm = parse_fixed_point(trimmed, 4, 3).ok_or_else(bad)?;
+        Self::from_ppm(u32::try_from(ppm).map_err(|_| bad())?).map_err(|_| bad())
     }
 
     /// The percentage as written by people: "19", "7.7", "8.875".
@@ -216,6 +213,34 @@ impl From<TaxRate> for String {
     }
 }
 
+/// Reads unsigned fixed-point decimal text ("12", "9.5", "8.875") as an
+/// integer scaled by 10^`digits`, exactly: no floats, no exponent, at most
+/// `digits` decimals and `max_whole_digits` digits before the point.
+fn parse_fixed_point(text: &str, digits: u32, max_whole_digits: usize) -> Option<i64> {
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty()
+        || whole.len() > max_whole_digits
+        || frac.len() > digits as usize
+        || !all_digits(whole)
+        || !all_digits(frac)
+    {
+        return None;
+    }
+    let frac_value: i64 = if digits == 0 {
+        0
+    } else {
+        format!("{frac:0<width$}", width = digits as usize)
+            .parse()
+            .ok()?
+    };
+    whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(10i64.checked_pow(digits)?)?
+        .checked_add(frac_value)
+}
+
 /// Divides and rounds to the nearest integer, halves away from zero (the
 /// commercial rounding tax authorities expect). The result of a division of
 /// two in-range amounts always fits back into i64.
@@ -252,6 +277,23 @@ mod tests {
         assert_eq!(Amount(5).to_decimal_string(eur), "0.05");
         assert_eq!(Amount(-5).to_decimal_string(eur), "-0.05");
         assert_eq!(Amount(1250).to_decimal_string(jpy), "1250");
+    }
+
+    #[test]
+    fn decimal_amounts_convert_exactly() {
+        let eur = Currency::parse("EUR").unwrap();
+        let jpy = Currency::parse("JPY").unwrap();
+        assert_eq!(Amount::parse_decimal("9.50", eur), Some(Amount(950)));
+        assert_eq!(Amount::parse_decimal("9.5", eur), Some(Amount(950)));
+        assert_eq!(Amount::parse_decimal("0.1", eur), Some(Amount(10)));
+        assert_eq!(Amount::parse_decimal("12", eur), Some(Amount(1200)));
+        assert_eq!(Amount::parse_decimal("-1.25", eur), Some(Amount(-125)));
+        assert_eq!(Amount::parse_decimal("800", jpy), Some(Amount(800)));
+        assert_eq!(Amount::parse_decimal("9.505", eur), None);
+        assert_eq!(Amount::parse_decimal("8.5", jpy), None);
+        assert_eq!(Amount::parse_decimal("abc", eur), None);
+        assert_eq!(Amount::parse_decimal("", eur), None);
+        assert_eq!(Amount::parse_decimal("1e3", eur), None);
     }
 
     #[test]

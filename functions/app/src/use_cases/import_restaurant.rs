@@ -110,7 +110,7 @@ impl Price {
             Price::Text(text) => text.trim().to_owned(),
             Price::Number(n) => n.to_string(),
         };
-        parse_decimal(&text, currency.minor_unit_digits()).ok_or_else(|| AppError::InvalidInput {
+        Amount::parse_decimal(&text, currency).ok_or_else(|| AppError::InvalidInput {
             code: "invalid_menu_file",
             message: format!(
                 "{what}: price {text:?} is not an amount in {currency} with at most {} decimals",
@@ -118,37 +118,6 @@ impl Price {
             ),
         })
     }
-}
-
-fn parse_decimal(text: &str, digits: u32) -> Option<Amount> {
-    let (negative, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (whole, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty()
-        || whole.len() > 12
-        || frac.len() > digits as usize
-        || !all_digits(whole)
-        || !all_digits(frac)
-    {
-        return None;
-    }
-    let scale = 10i64.pow(digits);
-    let frac_value: i64 = if digits == 0 {
-        0
-    } else {
-        format!("{frac:0<width$}", width = digits as usize)
-            .parse()
-            .ok()?
-    };
-    let minor = whole
-        .parse::<i64>()
-        .ok()?
-        .checked_mul(scale)?
-        .checked_add(frac_value)?;
-    Some(Amount(if negative { -minor } else { minor }))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -312,18 +281,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decimal_prices_convert_exactly() {
-        assert_eq!(parse_decimal("9.50", 2), Some(Amount(950)));
-        assert_eq!(parse_decimal("9.5", 2), Some(Amount(950)));
-        assert_eq!(parse_decimal("0.1", 2), Some(Amount(10)));
-        assert_eq!(parse_decimal("12", 2), Some(Amount(1200)));
-        assert_eq!(parse_decimal("-1.25", 2), Some(Amount(-125)));
-        assert_eq!(parse_decimal("800", 0), Some(Amount(800)));
-        assert_eq!(parse_decimal("9.505", 2), None);
-        assert_eq!(parse_decimal("8.5", 0), None);
-        assert_eq!(parse_decimal("abc", 2), None);
-        assert_eq!(parse_decimal("", 2), None);
-        assert_eq!(parse_decimal("1e3", 2), None);
+    fn prices_written_as_numbers_convert_exactly() {
         let eur = Currency::parse("EUR").unwrap();
         assert_eq!(
             Price::Number(19.99).to_minor(eur, "x").unwrap(),
