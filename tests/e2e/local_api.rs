@@ -289,6 +289,11 @@ async fn bad_orders_get_clear_errors_and_store_nothing() {
     )
     .await;
     assert_eq!(oversized.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        oversized.headers()["connection"],
+        "close",
+        "the unread body ends the connection"
+    );
     assert_eq!(json_of(oversized).await["code"], "body_too_large");
 
     let unknown = post_order(&server, "AAAAAAAAAAAAAAAAAAAAAA", &pizza_order(), None).await;

@@ -3,7 +3,7 @@
 //! (path parameters, query string, body), and the answer turned back.
 
 use axum::body::{Body as AxumBody, to_bytes};
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use lambda_http::RequestExt;
@@ -19,6 +19,21 @@ pub async fn serve_route(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
+    // The unread rest of the body makes the connection unusable, so say it
+    // will close; otherwise a client reuses it and its next request fails.
+    let too_large = || {
+        let mut response = into_axum(
+            ApiError::BodyTooLarge {
+                limit: MAX_BODY_BYTES,
+            }
+            .into_response(),
+        );
+        response.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+        response
+    };
     // Refuse early by Content-Length, then bound the read itself.
     let declared = parts
         .headers
@@ -26,35 +41,14 @@ pub async fn serve_route(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return into_axum(
-            ApiError::BodyTooLarge {
-                limit: MAX_BODY_BYTES,
-            }
-            .into_response(),
-        );
+        return too_large();
     }
-    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return into_axum(
-                ApiError::BodyTooLarge {
-                    limit: MAX_BODY_BYTES,
-                }
-                .into_response(),
-            );
-        }
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return too_large();
     };
-    let query: HashMap<String, String> = parts
-        .uri
-        .query()
-        .map(|q| {
-            q.split('&')
-                .filter_map(|pair| {
-                    pair.split_once('=')
-                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                })
-                .collect()
-        })
+    // Percent-decoded like API Gateway's queryStringParameters.
+    let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+        .map(|Query(query)| query)
         .unwrap_or_default();
     let body = if bytes.is_empty() {
         lambda_http::Body::Empty
@@ -67,23 +61,14 @@ pub async fn serve_route(
     into_axum(tabletap_api::handle(route, &state, lambda_request).await)
 }
 
-/// JSON 404/405 for addresses under /api that match no route.
-pub async fn api_not_found(request: Request) -> Response {
-    let path = request.uri().path().trim_start_matches("/api");
-    let known_path = tabletap_api::ROUTES
-        .iter()
-        .any(|route| template_matches(route.path(), path));
-    let error = if known_path {
-        ApiError::MethodNotAllowed
-    } else {
-        ApiError::RouteNotFound
-    };
-    into_axum(error.into_response())
+/// JSON 404 for addresses under /api that match no route.
+pub async fn api_not_found() -> Response {
+    into_axum(ApiError::RouteNotFound.into_response())
 }
 
-fn template_matches(template: &str, path: &str) -> bool {
-    let (t, p): (Vec<_>, Vec<_>) = (template.split('/').collect(), path.split('/').collect());
-    t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t.starts_with('{') || t == p)
+/// JSON 405 for a route's address with a method it does not serve.
+pub async fn api_method_not_allowed() -> Response {
+    into_axum(ApiError::MethodNotAllowed.into_response())
 }
 
 pub async fn preflight(State(state): State<AppState>, request: Request) -> Response {

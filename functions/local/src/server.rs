@@ -1,11 +1,10 @@
 //! The HTTP server: the API under `/api`, the site everywhere else.
 
 use crate::cli::ServeArgs;
-use crate::http_bridge::{api_not_found, preflight, serve_route};
+use crate::http_bridge::{api_method_not_allowed, api_not_found, preflight, serve_route};
 use crate::seed;
 use anyhow::Context;
 use axum::Router;
-use axum::extract::State;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{MethodFilter, get, on};
 use std::sync::Arc;
@@ -69,7 +68,7 @@ fn router(state: AppState, args: &ServeArgs) -> Router {
                 serve_route(route, state, params, request)
             })
             .options(preflight)
-            .fallback(api_not_found),
+            .fallback(api_method_not_allowed),
         );
     }
     let api = api.fallback(api_not_found).with_state(state.clone());
@@ -85,7 +84,7 @@ fn router(state: AppState, args: &ServeArgs) -> Router {
 }
 
 /// The site's runtime configuration (in AWS, a file written at deploy).
-async fn site_config(State(_state): State<AppState>) -> Response {
+async fn site_config() -> Response {
     Json(serde_json::json!({ "apiBaseUrl": "/api", "stripePublishableKey": null, "mode": "local" }))
         .into_response()
 }
