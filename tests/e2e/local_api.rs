@@ -447,3 +447,42 @@ async fn unknown_addresses_and_methods_answer_in_json() {
             .starts_with("text/html")
     );
 }
+
+#[tokio::test]
+async fn a_quote_shows_exactly_the_totals_the_order_will_have() {
+    let server = LocalServer::start().await;
+    let token = server.table("Table 2").token.clone();
+    let cart = pizza_order();
+
+    let quote = server
+        .http
+        .post(server.api("/restaurants/demo/quote"))
+        .json(&cart)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(quote.status(), StatusCode::OK);
+    let quote = json_of(quote).await;
+
+    let placed = post_order(&server, &token, &cart, Some("quote-then-order")).await;
+    assert_eq!(placed.status(), StatusCode::CREATED);
+    let placed = json_of(placed).await;
+    assert_eq!(quote["totals"], placed["totals"]);
+    assert_eq!(quote["lines"], placed["lines"]);
+    assert_eq!(quote["note"], placed["note"]);
+    // Client-sent prices are ignored: 2 large margheritas with nduja + water.
+    assert_ne!(quote["totals"]["total"], 3);
+
+    // A sold-out item is refused the same way placing it would be.
+    let sold_out = server
+        .http
+        .post(server.api("/restaurants/demo/quote"))
+        .json(&json!({"lines": [{"item_id": "quattro-formaggi", "quantity": 1, "options": ["large"]}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sold_out.status(), StatusCode::CONFLICT);
+    let error = json_of(sold_out).await;
+    assert_eq!(error["code"], "item_unavailable");
+    assert_eq!(error["line"], 1);
+}

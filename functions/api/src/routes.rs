@@ -15,20 +15,22 @@ pub enum Route {
     GetMenu,
     PlaceDineInOrder,
     GetOrder,
+    QuoteCart,
 }
 
-pub const ROUTES: [Route; 4] = [
+pub const ROUTES: [Route; 5] = [
     Route::GetTable,
     Route::GetMenu,
     Route::PlaceDineInOrder,
     Route::GetOrder,
+    Route::QuoteCart,
 ];
 
 impl Route {
     pub fn method(self) -> Method {
         match self {
             Route::GetTable | Route::GetMenu | Route::GetOrder => Method::GET,
-            Route::PlaceDineInOrder => Method::POST,
+            Route::PlaceDineInOrder | Route::QuoteCart => Method::POST,
         }
     }
 
@@ -39,6 +41,7 @@ impl Route {
             Route::GetMenu => "/restaurants/{restaurant_id}/menu",
             Route::PlaceDineInOrder => "/tables/{token}/orders",
             Route::GetOrder => "/restaurants/{restaurant_id}/orders/{order_id}",
+            Route::QuoteCart => "/restaurants/{restaurant_id}/quote",
         }
     }
 
@@ -49,6 +52,7 @@ impl Route {
             Route::GetMenu => "get-menu",
             Route::PlaceDineInOrder => "place-dine-in-order",
             Route::GetOrder => "get-order",
+            Route::QuoteCart => "quote-cart",
         }
     }
 }
@@ -64,6 +68,7 @@ pub async fn handle(route: Route, state: &AppState, request: Request) -> Respons
             Route::GetMenu => handlers::get_menu(state, &request).await,
             Route::PlaceDineInOrder => handlers::place_dine_in_order(state, &request).await,
             Route::GetOrder => handlers::get_order(state, &request).await,
+            Route::QuoteCart => handlers::quote_cart(state, &request).await,
         }
     }
     .instrument(span)

@@ -106,3 +106,11 @@ pub struct PlacedOrderView<'a> {
     pub order: OrderView<'a>,
     pub access_token: &'a str,
 }
+
+/// A priced cart that was not placed: what the site shows before sending.
+#[derive(Serialize)]
+pub struct QuoteView<'a> {
+    pub lines: &'a [OrderLine],
+    pub note: Option<&'a str>,
+    pub totals: &'a Totals,
+}

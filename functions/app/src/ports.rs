@@ -140,3 +140,41 @@ impl Clock for SystemClock {
         Timestamp::now()
     }
 }
+
+/// A failure to hand something to the outside world (IoT Core, SES, the
+/// local broker). Whether to retry is the adapter's call: it knows which of
+/// its errors are throttling or outages and which will never succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// Throttled, timed out, or the service is briefly away: try again later.
+    #[error("delivery failed for now: {0:#}")]
+    Retryable(#[source] anyhow::Error),
+    /// Will fail the same way every time (a rejected address, an unverified
+    /// sender, a malformed request): retrying only delays the alarm.
+    #[error("delivery failed permanently: {0:#}")]
+    Permanent(#[source] anyhow::Error),
+}
+
+/// Publishes kitchen tickets. In AWS: IoT Core (QoS 1) through the data
+/// plane; locally: the embedded MQTT broker.
+#[async_trait]
+pub trait KitchenPublisher: Send + Sync {
+    /// Publishes `payload` to `topic` with QoS 1 (at least once).
+    async fn publish(&self, topic: &str, payload: &[u8]) -> Result<(), DeliveryError>;
+}
+
+/// A receipt ready to send: both parts already rendered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    pub to: String,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+/// Sends email. In AWS: SES v2 from the configured identity; locally: `.eml`
+/// files in an outbox folder.
+#[async_trait]
+pub trait ReceiptMailer: Send + Sync {
+    async fn send(&self, email: &OutgoingEmail) -> Result<(), DeliveryError>;
+}

@@ -5,11 +5,13 @@ mod get_menu;
 mod get_order;
 mod get_table;
 mod place_dine_in_order;
+mod quote_cart;
 
 pub use get_menu::get_menu;
 pub use get_order::get_order;
 pub use get_table::get_table;
 pub use place_dine_in_order::place_dine_in_order;
+pub use quote_cart::quote_cart;
 
 use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Response};
