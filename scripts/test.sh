@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every TableTap test on a fresh or warm machine: installs the real
-# local stand-ins the tests need (DynamoDB Local, Mosquitto, Python tools),
+# local stand-ins the tests need (DynamoDB Local, Mosquitto, moto,
+# localstripe, Chromium, Python and npm tools),
 # starts each
 # service once, builds the workspace once, runs all suites, and stops what
 # it started. `.ci/run` calls exactly this.
@@ -17,6 +18,9 @@ cd "$(dirname "$0")/.."
 export TABLETAP_CACHE="${TABLETAP_CACHE:-$HOME/.cache/tabletap}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$TABLETAP_CACHE/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# This script starts every service the tests need, so a test that finds one
+# missing must fail, not skip (the tests read CI for that).
+export CI="${CI:-1}"
 RUN_DIR="$(mktemp -d -t tabletap-test.XXXXXX)"
 started_at=$(date +%s)
 LOCAL_SERVER_PID=""
@@ -27,6 +31,9 @@ cleanup() {
     [ -n "$LOCAL_SERVER_PID" ] && kill "$LOCAL_SERVER_PID" 2>/dev/null || true
     TABLETAP_DYNAMODB_RUN_DIR="$RUN_DIR" TABLETAP_DYNAMODB_PORT="${DYNAMODB_PORT:-0}" \
         scripts/lib/dynamodb-local.sh stop >/dev/null 2>&1 || true
+    TABLETAP_MOTO_RUN_DIR="$RUN_DIR" TABLETAP_MOTO_PORT="${MOTO_PORT:-0}" \
+        scripts/lib/moto.sh stop >/dev/null 2>&1 || true
+    TABLETAP_LOCALSTRIPE_RUN_DIR="$RUN_DIR/localstripe" scripts/lib/localstripe.sh stop >/dev/null 2>&1 || true
     rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
@@ -59,6 +66,18 @@ TABLETAP_DYNAMODB_ENDPOINT="$(TABLETAP_DYNAMODB_RUN_DIR="$RUN_DIR" TABLETAP_DYNA
 export TABLETAP_DYNAMODB_ENDPOINT
 echo "DynamoDB Local at $TABLETAP_DYNAMODB_ENDPOINT"
 
+step "Starting moto (stand-in for SES v2 and the IoT data plane)"
+MOTO_PORT="$(free_port)"
+TABLETAP_MOTO_ENDPOINT="$(TABLETAP_MOTO_RUN_DIR="$RUN_DIR" TABLETAP_MOTO_PORT="$MOTO_PORT" \
+    scripts/lib/moto.sh start)"
+export TABLETAP_MOTO_ENDPOINT
+echo "moto at $TABLETAP_MOTO_ENDPOINT"
+
+step "Starting localstripe (fake Stripe API for the takeout payment tests)"
+TABLETAP_LOCALSTRIPE_URL="$(TABLETAP_LOCALSTRIPE_RUN_DIR="$RUN_DIR/localstripe" scripts/lib/localstripe.sh start | tail -n 1)"
+export TABLETAP_LOCALSTRIPE_URL
+echo "localstripe at $TABLETAP_LOCALSTRIPE_URL"
+
 # The listener's end-to-end tests start their own Mosquitto brokers (mutual
 # TLS, one per test, each with its own certificates and persistence).
 step "Running the Rust test suites (unit, contract, handlers, listener, end-to-end)"
@@ -66,7 +85,7 @@ cargo nextest run --workspace --locked --profile ci
 
 step "Checking the running API against its OpenAPI document (schemathesis)"
 "$CARGO_TARGET_DIR/debug/tabletap-local" --addr 127.0.0.1:0 --data-dir "$RUN_DIR/local-data" \
-    --site-dir site >"$RUN_DIR/local.out" 2>"$RUN_DIR/local.err" &
+    --site-dir site --mqtt-addr "127.0.0.1:$(free_port)" >"$RUN_DIR/local.out" 2>"$RUN_DIR/local.err" &
 LOCAL_SERVER_PID=$!
 for _ in $(seq 1 100); do
     grep -q "TableTap is listening on" "$RUN_DIR/local.out" 2>/dev/null && break
@@ -78,6 +97,9 @@ TABLE_TOKEN="$(grep -m1 '/t/' "$RUN_DIR/local.out" | sed 's|.*/t/||')"
 PATH="$PY_BIN:$PATH" scripts/lib/schemathesis.sh "$BASE_URL" "$TABLE_TOKEN"
 kill "$LOCAL_SERVER_PID" && wait "$LOCAL_SERVER_PID" 2>/dev/null || true
 LOCAL_SERVER_PID=""
+
+step "Running the diner site's browser tests (Chromium, playwright-core, axe-core)"
+scripts/lib/browser-tests.sh
 
 step "Validating the SAM template offline (cfn-lint, sam validate --lint)"
 scripts/lib/check-template.sh

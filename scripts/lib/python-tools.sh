@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the project's Python tools (cfn-lint, aws-sam-cli, schemathesis;
-# pins in scripts/lib/python-requirements.txt) into one venv outside the repo:
+# Installs the project's Python tools (cfn-lint, aws-sam-cli, schemathesis, moto,
+# localstripe; pins in scripts/lib/python-requirements.txt) into one venv
+# outside the repo:
 #   ${TABLETAP_CACHE:-$HOME/.cache/tabletap}/pyvenv
 # Creates it once; later runs only check a stamp file holding the hash of the
 # requirements and the Python version, and reinstall when either changed.
@@ -74,7 +75,7 @@ if ! "$VENV/bin/python" -m pip install --quiet --requirement "$REQUIREMENTS" >&2
 fi
 
 # Check that the entry points exist and run before declaring success.
-for tool in cfn-lint sam st; do
+for tool in cfn-lint sam st moto_server localstripe; do
     [ -x "$VENV/bin/$tool" ] || { say "$tool is missing from $VENV/bin after install"; exit 1; }
 done
 "$VENV/bin/cfn-lint" --version >&2

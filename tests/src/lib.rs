@@ -42,10 +42,28 @@ pub struct LocalServer {
     pub base_url: String,
     pub tables: Vec<TableLink>,
     pub http: reqwest::Client,
+    /// The embedded MQTT broker's port (kept across restarts, as the
+    /// listener's configuration names it).
+    pub mqtt_port: u16,
+    /// More `tabletap-local` arguments, e.g. the Stripe settings.
+    extra_args: Vec<String>,
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
 }
 
 impl LocalServer {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts the server with more command-line arguments.
+    pub async fn start_with(extra_args: &[&str]) -> Self {
         let data_dir = tempfile::tempdir().expect("temp data dir");
         let mut server = Self {
             child: None,
@@ -56,6 +74,8 @@ impl LocalServer {
                 .timeout(Duration::from_secs(10))
                 .build()
                 .expect("http client"),
+            mqtt_port: free_port(),
+            extra_args: extra_args.iter().map(|a| (*a).to_owned()).collect(),
         };
         server.spawn().await;
         server
@@ -67,6 +87,9 @@ impl LocalServer {
             .arg(self.data_dir.path())
             .arg("--site-dir")
             .arg(repo_root().join("site"))
+            .arg("--mqtt-addr")
+            .arg(format!("127.0.0.1:{}", self.mqtt_port))
+            .args(&self.extra_args)
             .env("TABLETAP_LOG", "warn")
             .stdout(Stdio::piped())
             .kill_on_drop(true)
@@ -153,4 +176,41 @@ impl LocalServer {
     pub fn api(&self, path: &str) -> String {
         format!("{}/api{}", self.base_url, path)
     }
+}
+
+/// An MQTT client with the kitchen listener's certificate, subscribed to a
+/// restaurant's kitchen topics on the server's embedded broker; returns once
+/// the subscription is in place.
+pub async fn kitchen_subscriber(
+    server: &LocalServer,
+    restaurant: &str,
+) -> (rumqttc::AsyncClient, rumqttc::EventLoop) {
+    use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS, TlsConfiguration, Transport};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let certs = server.data_dir().join("kitchen/certs");
+    let read = |name: &str| std::fs::read(certs.join(name)).expect("kitchen certificate");
+    let mut options = MqttOptions::new("e2e-kitchen-watch", "localhost", server.mqtt_port);
+    options.set_transport(Transport::tls_with_config(TlsConfiguration::Simple {
+        ca: read("ca.crt"),
+        alpn: None,
+        client_auth: Some((read("kitchen-listener.crt"), read("kitchen-listener.key"))),
+    }));
+    let (client, mut events) = AsyncClient::new(options, 16);
+    client
+        .subscribe(format!("tabletap/{restaurant}/kitchen/+"), QoS::AtLeastOnce)
+        .await
+        .expect("subscribe");
+    let subscribed = async {
+        loop {
+            if let Event::Incoming(Packet::SubAck(_)) =
+                events.poll().await.expect("MQTT connection")
+            {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), subscribed)
+        .await
+        .expect("subscribed within 10 s");
+    (client, events)
 }

@@ -5,6 +5,7 @@ use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use serde::Serialize;
 use tabletap_app::AppError;
+use tabletap_app::payments::{PaymentGatewayError, WebhookRejection};
 use tabletap_app::ports::StoreError;
 use tabletap_core::cart::CartError;
 
@@ -58,6 +59,22 @@ impl ApiError {
                     AppError::BadIdempotencyKey(_) => (S::BAD_REQUEST, "invalid_idempotency_key", message),
                     AppError::IdempotencyKeyReused => (S::UNPROCESSABLE_ENTITY, "idempotency_key_reused", message),
                     AppError::InvalidInput { code, .. } => (S::BAD_REQUEST, code, message),
+                    AppError::Takeout(e) => (S::UNPROCESSABLE_ENTITY, e.code(), message),
+                    AppError::PaymentsNotConfigured => (S::SERVICE_UNAVAILABLE, "payments_unavailable", message),
+                    AppError::PaymentGateway(PaymentGatewayError::Unavailable(_)) => (
+                        S::SERVICE_UNAVAILABLE,
+                        "payment_provider_unavailable",
+                        "We could not reach the payment service. Nothing was charged; please try again in a moment.".into(),
+                    ),
+                    AppError::PaymentGateway(PaymentGatewayError::Refused(_)) => (
+                        S::BAD_GATEWAY,
+                        "payment_provider_error",
+                        "The payment service could not set up this payment. Nothing was charged; please order at the restaurant.".into(),
+                    ),
+                    AppError::InvalidWebhook(WebhookRejection::Unreadable(_)) => (S::BAD_REQUEST, "invalid_payload", message),
+                    AppError::InvalidWebhook(_) => (S::BAD_REQUEST, "invalid_signature", message),
+                    AppError::PaymentEventTooEarly => (S::CONFLICT, "order_not_visible_yet", message),
+                    AppError::NotPayable(_) => (S::CONFLICT, "order_not_payable", message),
                     AppError::Store(StoreError::Unavailable(_)) => (
                         S::SERVICE_UNAVAILABLE,
                         "service_unavailable",

@@ -14,4 +14,4 @@ pub mod state;
 pub mod views;
 
 pub use routes::{ROUTES, Route, handle};
-pub use state::AppState;
+pub use state::{AppState, Payments};

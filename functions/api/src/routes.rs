@@ -16,21 +16,33 @@ pub enum Route {
     PlaceDineInOrder,
     GetOrder,
     QuoteCart,
+    GetPickupTimes,
+    PlaceTakeoutOrder,
+    /// Stripe's webhook; not called by the site.
+    StripeWebhook,
 }
 
-pub const ROUTES: [Route; 5] = [
+pub const ROUTES: [Route; 8] = [
     Route::GetTable,
     Route::GetMenu,
     Route::PlaceDineInOrder,
     Route::GetOrder,
     Route::QuoteCart,
+    Route::GetPickupTimes,
+    Route::PlaceTakeoutOrder,
+    Route::StripeWebhook,
 ];
 
 impl Route {
     pub fn method(self) -> Method {
         match self {
-            Route::GetTable | Route::GetMenu | Route::GetOrder => Method::GET,
-            Route::PlaceDineInOrder | Route::QuoteCart => Method::POST,
+            Route::GetTable | Route::GetMenu | Route::GetOrder | Route::GetPickupTimes => {
+                Method::GET
+            }
+            Route::PlaceDineInOrder
+            | Route::QuoteCart
+            | Route::PlaceTakeoutOrder
+            | Route::StripeWebhook => Method::POST,
         }
     }
 
@@ -42,6 +54,9 @@ impl Route {
             Route::PlaceDineInOrder => "/tables/{token}/orders",
             Route::GetOrder => "/restaurants/{restaurant_id}/orders/{order_id}",
             Route::QuoteCart => "/restaurants/{restaurant_id}/quote",
+            Route::GetPickupTimes => "/restaurants/{restaurant_id}/pickup-times",
+            Route::PlaceTakeoutOrder => "/restaurants/{restaurant_id}/takeout-orders",
+            Route::StripeWebhook => "/stripe/webhook",
         }
     }
 
@@ -53,6 +68,9 @@ impl Route {
             Route::PlaceDineInOrder => "place-dine-in-order",
             Route::GetOrder => "get-order",
             Route::QuoteCart => "quote-cart",
+            Route::GetPickupTimes => "get-pickup-times",
+            Route::PlaceTakeoutOrder => "place-takeout-order",
+            Route::StripeWebhook => "stripe-webhook",
         }
     }
 }
@@ -69,6 +87,9 @@ pub async fn handle(route: Route, state: &AppState, request: Request) -> Respons
             Route::PlaceDineInOrder => handlers::place_dine_in_order(state, &request).await,
             Route::GetOrder => handlers::get_order(state, &request).await,
             Route::QuoteCart => handlers::quote_cart(state, &request).await,
+            Route::GetPickupTimes => handlers::get_pickup_times(state, &request).await,
+            Route::PlaceTakeoutOrder => handlers::place_takeout_order(state, &request).await,
+            Route::StripeWebhook => handlers::stripe_webhook(state, &request).await,
         }
     }
     .instrument(span)

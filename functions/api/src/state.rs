@@ -3,6 +3,7 @@
 
 use crate::cors::Cors;
 use std::sync::Arc;
+use tabletap_app::payments::{PaymentGateway, WebhookVerifier};
 use tabletap_app::ports::{Clock, Store};
 
 #[derive(Clone)]
@@ -10,4 +11,14 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub cors: Cors,
+    /// Takeout payments; empty where a function or server has no provider.
+    pub payments: Payments,
+}
+
+/// The payment ports a process was configured with. Only the functions
+/// that need a Stripe secret get one (the takeout and webhook functions).
+#[derive(Clone, Default)]
+pub struct Payments {
+    pub gateway: Option<Arc<dyn PaymentGateway>>,
+    pub webhook: Option<Arc<dyn WebhookVerifier>>,
 }

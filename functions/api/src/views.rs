@@ -6,8 +6,10 @@ use serde::Serialize;
 use tabletap_core::cart::{OrderLine, Totals};
 use tabletap_core::menu::Category;
 use tabletap_core::order::{Channel, Order, StatusChange};
+use tabletap_core::payment::{OrderPayment, PaymentProblem, PaymentState};
 use tabletap_core::restaurant::{Restaurant, TaxMode};
 use tabletap_core::table::Table;
+use tabletap_core::takeout::PickupSlot;
 use tabletap_core::{Date, Timestamp};
 
 #[derive(Serialize)]
@@ -77,6 +79,29 @@ pub struct OrderView<'a> {
     pub placed_at: Timestamp,
     pub updated_at: Timestamp,
     pub history: &'a [StatusChange],
+    /// Takeout: where the card payment stands (never its client secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentStatusView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PaymentStatusView<'a> {
+    pub provider: &'static str,
+    pub state: PaymentState,
+    pub failure_message: Option<&'a str>,
+    /// Set when money arrived that did not make the order ACCEPTED.
+    pub problem: Option<PaymentProblem>,
+}
+
+impl<'a> From<&'a OrderPayment> for PaymentStatusView<'a> {
+    fn from(p: &'a OrderPayment) -> Self {
+        Self {
+            provider: p.provider.as_str(),
+            state: p.state,
+            failure_message: p.failure_message.as_deref(),
+            problem: p.problem,
+        }
+    }
 }
 
 impl<'a> From<&'a Order> for OrderView<'a> {
@@ -94,6 +119,7 @@ impl<'a> From<&'a Order> for OrderView<'a> {
             placed_at: o.placed_at,
             updated_at: o.updated_at,
             history: &o.history,
+            payment: o.payment.as_ref().map(PaymentStatusView::from),
         }
     }
 }
@@ -113,4 +139,31 @@ pub struct QuoteView<'a> {
     pub lines: &'a [OrderLine],
     pub note: Option<&'a str>,
     pub totals: &'a Totals,
+}
+
+/// The pickup times offered now, in the restaurant's zone.
+#[derive(Serialize)]
+pub struct PickupTimesView<'a> {
+    pub time_zone: &'a str,
+    /// False when the restaurant takes no takeout orders (`slots` is empty).
+    pub takeout_enabled: bool,
+    pub slots: &'a [PickupSlot],
+}
+
+/// The answer to placing a takeout order: the order (PENDING_PAYMENT), its
+/// access token (shown once), and what the site needs to take the payment.
+#[derive(Serialize)]
+pub struct PlacedTakeoutOrderView<'a> {
+    pub order: OrderView<'a>,
+    pub access_token: &'a str,
+    pub payment: PaymentView<'a>,
+}
+
+#[derive(Serialize)]
+pub struct PaymentView<'a> {
+    /// "stripe", or "test" for local mode's test payments (no money moves).
+    pub provider: &'static str,
+    pub payment_intent_id: &'a str,
+    pub client_secret: &'a str,
+    pub publishable_key: Option<&'a str>,
 }

@@ -2,8 +2,10 @@
 //! variant to a status and a stable code in exactly one place.
 
 use crate::idempotency::BadIdempotencyKey;
+use crate::payments::{PaymentGatewayError, WebhookRejection};
 use crate::ports::StoreError;
 use tabletap_core::cart::CartError;
+use tabletap_core::takeout::TakeoutError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -30,6 +32,24 @@ pub enum AppError {
     IdempotencyKeyReused,
     #[error("{message}")]
     InvalidInput { code: &'static str, message: String },
+    #[error(transparent)]
+    Takeout(#[from] TakeoutError),
+    /// This deployment (or local server) has no payment provider set up.
+    #[error(
+        "Online payment is not set up here, so takeout orders cannot be placed. Please order at the restaurant."
+    )]
+    PaymentsNotConfigured,
+    #[error(transparent)]
+    PaymentGateway(#[from] PaymentGatewayError),
+    #[error("The webhook request was refused: {0}.")]
+    InvalidWebhook(#[from] WebhookRejection),
+    /// A payment event for an order this store does not show yet: the
+    /// provider should deliver it again later.
+    #[error("The order this payment is for is not visible yet; deliver the event again later.")]
+    PaymentEventTooEarly,
+    /// The order is not waiting for a payment (test payments only).
+    #[error("This order is {0} and cannot be paid.")]
+    NotPayable(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A bug or broken data: logged in full, shown to nobody.

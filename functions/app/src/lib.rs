@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod idempotency;
+pub mod payments;
 pub mod ports;
 pub mod random;
 pub mod use_cases;

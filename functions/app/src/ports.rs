@@ -3,12 +3,14 @@
 //! a function's IAM policy can name exactly the calls it makes.
 
 use crate::idempotency::IdempotencyRecord;
+use crate::payments::PaymentEventRecord;
 use async_trait::async_trait;
 use tabletap_core::Date;
 use tabletap_core::Timestamp;
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_core::menu::Menu;
 use tabletap_core::order::{Order, OrderId, OrderStatus};
+use tabletap_core::payment::OrderPayment;
 use tabletap_core::restaurant::Restaurant;
 use tabletap_core::table::{Table, TokenLookup};
 use tabletap_core::token::TableToken;
@@ -116,6 +118,19 @@ pub trait OrderStore: Send + Sync {
         at: Timestamp,
     ) -> Result<StatusUpdate, StoreError>;
 
+    /// Sets an order's payment record, and optionally its status, only if
+    /// the order is still `expected` (one conditional write). Leaving
+    /// PENDING_PAYMENT also ends the unpaid order's expiry (its TTL).
+    async fn update_order_payment(
+        &self,
+        restaurant: &RestaurantId,
+        id: &OrderId,
+        expected: OrderStatus,
+        to: Option<OrderStatus>,
+        payment: &OrderPayment,
+        at: Timestamp,
+    ) -> Result<StatusUpdate, StoreError>;
+
     /// A restaurant's orders of one business day, oldest first.
     async fn list_orders_for_day(
         &self,
@@ -124,9 +139,72 @@ pub trait OrderStore: Send + Sync {
     ) -> Result<Vec<Order>, StoreError>;
 }
 
+/// A side effect of dispatching an order that must not happen twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DispatchStep {
+    /// Every station's ticket was handed to the broker.
+    TicketsPublished,
+    /// The customer's receipt was handed to the mail service.
+    ReceiptSent,
+}
+
+impl DispatchStep {
+    pub const ALL: [DispatchStep; 2] = [DispatchStep::TicketsPublished, DispatchStep::ReceiptSent];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DispatchStep::TicketsPublished => "tickets_published",
+            DispatchStep::ReceiptSent => "receipt_sent",
+        }
+    }
+}
+
+/// What the dispatcher has already done for an order. The order's status
+/// alone cannot say: a print acknowledgement may move an order past SENT
+/// before its receipt went out, and a failed SENT write must not publish
+/// the tickets again on the retry.
+#[async_trait]
+pub trait DispatchLog: Send + Sync {
+    async fn dispatch_steps_done(
+        &self,
+        restaurant: &RestaurantId,
+        order: &OrderId,
+    ) -> Result<Vec<DispatchStep>, StoreError>;
+
+    /// Records a step as done. Recording it again is harmless.
+    async fn record_dispatch_step(
+        &self,
+        restaurant: &RestaurantId,
+        order: &OrderId,
+        step: DispatchStep,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+}
+
+/// Payment provider events already processed, so a redelivered webhook
+/// changes nothing.
+#[async_trait]
+pub trait PaymentEventStore: Send + Sync {
+    async fn payment_event_processed(
+        &self,
+        restaurant: &RestaurantId,
+        event_id: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Records an event as processed with a conditional put: `false` when
+    /// it was already recorded (by a concurrent delivery of the same event).
+    async fn record_payment_event(&self, record: &PaymentEventRecord) -> Result<bool, StoreError>;
+}
+
 /// Everything a deployment's store offers; each adapter implements all of it.
-pub trait Store: RestaurantStore + MenuStore + TableStore + OrderStore {}
-impl<T: RestaurantStore + MenuStore + TableStore + OrderStore> Store for T {}
+pub trait Store:
+    RestaurantStore + MenuStore + TableStore + OrderStore + DispatchLog + PaymentEventStore
+{
+}
+impl<T: RestaurantStore + MenuStore + TableStore + OrderStore + DispatchLog + PaymentEventStore>
+    Store for T
+{
+}
 
 /// The current time, as a port so tests can pin it.
 pub trait Clock: Send + Sync {

@@ -5,7 +5,7 @@ use crate::cart::{CartLineRequest, CartRequest, price_cart};
 use crate::ids::{CategoryId, ItemId, OptionGroupId, OptionId, RestaurantId, StationId, TableId};
 use crate::menu::{Allergen, Category, DietaryTag, Item, Menu, MenuOption, OptionGroup};
 use crate::money::{Amount, Currency, TaxRate};
-use crate::order::{Channel, NewOrder, Order, OrderId};
+use crate::order::{Channel, Customer, NewOrder, Order, OrderId, OrderStatus};
 use crate::restaurant::{Restaurant, TaxMode};
 use crate::token::AccessToken;
 use jiff::Timestamp;
@@ -118,6 +118,7 @@ pub fn berlin() -> Restaurant {
         default_tax_rate: TaxRate::parse_percent("19").unwrap(),
         dine_in_requires_approval: false,
         day_starts_at_hour: 4,
+        takeout: Default::default(),
     }
 }
 
@@ -148,4 +149,80 @@ pub fn sample_order() -> Order {
         access_token_digest: AccessToken::from_random_bytes([3; 16]).digest(),
         needs_approval: false,
     })
+}
+
+/// A paid takeout order T-007 of "demo" (Berlin, tax-inclusive), ACCEPTED
+/// and ready to dispatch: a large Margherita with two extras and a line note,
+/// two waters at the reduced rate (so the receipt shows two VAT rates), an
+/// order note, and a customer with an email address for the receipt.
+pub fn sample_takeout_order() -> Order {
+    let cart = CartRequest {
+        lines: vec![
+            CartLineRequest {
+                item_id: "margherita".into(),
+                quantity: 1,
+                options: vec!["large".into(), "olives".into(), "burrata".into()],
+                note: Some("cut in 8 slices".into()),
+            },
+            CartLineRequest {
+                item_id: "water".into(),
+                quantity: 2,
+                options: vec![],
+                note: None,
+            },
+        ],
+        note: Some("Please ring the bell at the side door".into()),
+    };
+    let priced = price_cart(&sample_menu(), TaxMode::Inclusive, &cart).unwrap();
+    let at: Timestamp = "2026-11-21T17:41:00Z".parse().unwrap();
+    let mut order = Order::new(NewOrder {
+        id: OrderId::new(at, 7),
+        restaurant_id: RestaurantId::parse("demo").unwrap(),
+        sequence: 7,
+        business_date: "2026-11-21".parse().unwrap(),
+        channel: Channel::Takeout {
+            customer: Customer {
+                name: "Giulia Rossi".into(),
+                email: "giulia.rossi@example.com".into(),
+                phone: "+49 30 1234567".into(),
+            },
+            // 19:15 in Berlin (UTC+1 in November).
+            pickup_at: "2026-11-21T18:15:00Z".parse().unwrap(),
+        },
+        priced,
+        placed_at: at,
+        access_token_digest: AccessToken::from_random_bytes([7; 16]).digest(),
+        needs_approval: false,
+    });
+    // Paid a minute later (the verified payment webhook).
+    order
+        .transition(
+            OrderStatus::Accepted,
+            "2026-11-21T17:42:00Z".parse().unwrap(),
+        )
+        .unwrap();
+    order
+}
+
+/// The takeout order T-007 before it was paid: PENDING_PAYMENT with its
+/// test-mode PaymentIntent, payable until an hour after it was placed.
+pub fn sample_unpaid_takeout_order() -> Order {
+    let mut order = sample_takeout_order();
+    order.status = OrderStatus::PendingPayment;
+    order.history.truncate(1);
+    order.updated_at = order.placed_at;
+    order.expires_at = order
+        .placed_at
+        .checked_add(jiff::SignedDuration::from_mins(60))
+        .ok();
+    order.payment = Some(crate::payment::OrderPayment {
+        provider: crate::payment::PaymentProvider::Test,
+        intent_id: "pi_test_t007".into(),
+        client_secret: "pi_test_t007_secret_x".into(),
+        state: crate::payment::PaymentState::AwaitingPayment,
+        failure_message: None,
+        problem: None,
+        reported_at: None,
+    });
+    order
 }

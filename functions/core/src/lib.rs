@@ -10,9 +10,12 @@ pub mod fixtures;
 pub mod ids;
 pub mod menu;
 pub mod money;
+pub mod money_format;
 pub mod order;
+pub mod payment;
 pub mod restaurant;
 pub mod table;
+pub mod takeout;
 pub mod ticket;
 pub mod token;
 

@@ -4,6 +4,7 @@
 
 use crate::cart::{OrderLine, PricedCart, Totals};
 use crate::ids::{RestaurantId, TableId};
+use crate::payment::OrderPayment;
 use crate::token::AccessTokenDigest;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -250,6 +251,13 @@ pub struct Order {
     /// Every status the order has had, oldest first.
     pub history: Vec<StatusChange>,
     pub access_token_digest: AccessTokenDigest,
+    /// Takeout: the card payment, once a PaymentIntent exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<OrderPayment>,
+    /// Takeout: an unpaid order stops being payable at this instant and is
+    /// never printed (docs/payments.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
 }
 
 /// Everything needed to create an order; the caller supplies time, ids and
@@ -290,6 +298,8 @@ impl Order {
                 at: new.placed_at,
             }],
             access_token_digest: new.access_token_digest,
+            payment: None,
+            expires_at: None,
         }
     }
 

@@ -2,6 +2,7 @@
 
 use crate::ids::RestaurantId;
 use crate::money::{Currency, TaxRate};
+use crate::takeout::{PickupSlot, TakeoutError, TakeoutSettings, check_pickup_time, pickup_slots};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -47,6 +48,9 @@ pub struct Restaurant {
     /// business day, and with it the order numbers, turn over at this hour.
     #[serde(default = "default_day_start")]
     pub day_starts_at_hour: u8,
+    /// Takeout with online payment; off unless configured.
+    #[serde(default)]
+    pub takeout: TakeoutSettings,
 }
 
 fn default_day_start() -> u8 {
@@ -81,6 +85,26 @@ impl Restaurant {
         jiff::tz::db()
             .get(&self.time_zone)
             .map_err(|_| RestaurantError::UnknownTimeZone(self.time_zone.clone()))
+    }
+
+    /// The takeout pickup times offered at `now` (none when takeout is off).
+    pub fn pickup_slots(&self, now: Timestamp) -> Result<Vec<PickupSlot>, RestaurantError> {
+        Ok(pickup_slots(
+            &self.takeout,
+            &self.tz()?,
+            self.day_starts_at_hour,
+            now,
+        ))
+    }
+
+    /// Checks a requested pickup time against the slots offered at `now`.
+    pub fn check_pickup_time(
+        &self,
+        now: Timestamp,
+        requested: Timestamp,
+    ) -> Result<(), TakeoutError> {
+        let tz = self.tz().map_err(|_| TakeoutError::TakeoutUnavailable)?;
+        check_pickup_time(&self.takeout, &tz, self.day_starts_at_hour, now, requested)
     }
 
     /// The business day an instant belongs to, in the restaurant's zone.

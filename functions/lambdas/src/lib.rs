@@ -2,6 +2,8 @@
 //! with a message that says what to set), build the AWS clients once per
 //! cold start, then serve one route's handler.
 
+pub mod dispatch;
+pub mod payments;
 pub mod print_ack;
 
 use std::convert::Infallible;
@@ -25,6 +27,42 @@ impl Config {
         Ok(Self {
             table_name,
             allowed_origins,
+        })
+    }
+}
+
+/// Where the dispatch function delivers (set by the SAM template).
+pub struct DeliveryConfig {
+    /// The account's IoT Core data endpoint
+    /// (`aws iot describe-endpoint --endpoint-type iot:Data-ATS`), as a URL.
+    pub iot_data_endpoint: String,
+    /// The verified SES identity receipts are sent from.
+    pub receipt_from: String,
+}
+
+impl DeliveryConfig {
+    pub fn from_env() -> Result<Self, String> {
+        let required = |name: &str, what: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| {
+                    format!("{name} is not set: it must be {what} (the SAM template sets it)")
+                })
+        };
+        let mut iot_data_endpoint = required(
+            "TABLETAP_IOT_DATA_ENDPOINT",
+            "the IoT Core data endpoint (aws iot describe-endpoint --endpoint-type iot:Data-ATS)",
+        )?;
+        if !iot_data_endpoint.starts_with("https://") && !iot_data_endpoint.starts_with("http://") {
+            iot_data_endpoint = format!("https://{iot_data_endpoint}");
+        }
+        Ok(Self {
+            iot_data_endpoint,
+            receipt_from: required(
+                "TABLETAP_RECEIPT_FROM",
+                "the verified SES address receipts are sent from",
+            )?,
         })
     }
 }
@@ -59,13 +97,15 @@ pub async fn state_from_env() -> Result<AppState, lambda_http::Error> {
         store: Arc::new(store),
         clock: Arc::new(SystemClock),
         cors: Cors::from_list(&config.allowed_origins),
+        payments: tabletap_api::Payments::default(),
     })
 }
 
 /// Runs the Lambda event loop for one route.
 pub async fn run(route: Route) -> Result<(), lambda_http::Error> {
     init_logging();
-    let state = state_from_env().await?;
+    let mut state = state_from_env().await?;
+    state.payments = payments::payments_for(route).await?;
     let state = &state;
     lambda_http::run(lambda_http::service_fn(move |request| async move {
         Ok::<_, Infallible>(tabletap_api::handle(route, state, request).await)

@@ -30,6 +30,7 @@ async fn seeded_state() -> AppState {
         store: Arc::new(store),
         clock: Arc::new(SystemClock),
         cors: Cors::from_list("https://order.example.com"),
+        payments: tabletap_api::Payments::default(),
     }
 }
 

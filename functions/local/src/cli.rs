@@ -50,6 +50,35 @@ pub struct ServeArgs {
     /// Do not load the demo restaurant into an empty store.
     #[arg(long, env = "TABLETAP_NO_DEMO")]
     pub no_demo: bool,
+    /// Where the embedded MQTT broker (the local IoT Core) listens for the
+    /// kitchen listener, with mutual TLS.
+    #[arg(long, env = "TABLETAP_MQTT_ADDR", default_value = "127.0.0.1:8883")]
+    pub mqtt_addr: SocketAddr,
+    /// The restaurant whose kitchen listener configuration is written to
+    /// `<data-dir>/kitchen/listener.toml`.
+    #[arg(long, env = "TABLETAP_KITCHEN_RESTAURANT", default_value = "demo")]
+    pub kitchen_restaurant: String,
+    /// Sender of the receipts written to `<data-dir>/outbox/`.
+    #[arg(
+        long,
+        env = "TABLETAP_RECEIPT_FROM",
+        default_value = "TableTap receipts <receipts@tabletap.local>"
+    )]
+    pub receipt_from: String,
+    /// Stripe secret key (sk_test_...): takeout payments go through Stripe's
+    /// API. Without it, local mode offers clearly labelled test payments.
+    #[arg(long, env = "TABLETAP_STRIPE_SECRET_KEY", hide_env_values = true)]
+    pub stripe_secret_key: Option<String>,
+    /// Signing secret (whsec_...) of the webhook endpoint that delivers to
+    /// /api/stripe/webhook. Default: one generated and kept in the data folder.
+    #[arg(long, env = "TABLETAP_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<String>,
+    /// Stripe publishable key (pk_test_...) handed to the site.
+    #[arg(long, env = "TABLETAP_STRIPE_PUBLISHABLE_KEY")]
+    pub stripe_publishable_key: Option<String>,
+    /// Another Stripe-compatible API, e.g. localstripe's http://127.0.0.1:8420.
+    #[arg(long, env = "TABLETAP_STRIPE_API_BASE")]
+    pub stripe_api_base: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -80,7 +109,7 @@ impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         let store = EmbeddedStore::open(&self.data_dir.join("tabletap.redb"))?;
         match self.command {
-            None | Some(Command::Serve) => server::serve(store, self.serve).await,
+            None | Some(Command::Serve) => server::serve(store, &self.data_dir, self.serve).await,
             Some(Command::Import { file }) => {
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;

@@ -3,9 +3,14 @@
 //! No AWS account, no internet: embedded defaults for everything.
 
 mod cli;
+mod dispatcher;
 mod http_bridge;
+mod kitchen;
+mod outbox;
+mod payments;
 mod seed;
 mod server;
+mod test_payment;
 
 use clap::Parser;
 
@@ -14,10 +19,12 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("TABLETAP_LOG")
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+                .unwrap_or_else(|_| "info,tower_http=warn,rumqttd=warn".into()),
         )
         .with_target(false)
         .init();
+    // The MQTT clients use rustls with the ring backend.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = cli::Cli::parse();
     cli.run().await
 }

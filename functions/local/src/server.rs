@@ -2,19 +2,29 @@
 
 use crate::cli::ServeArgs;
 use crate::http_bridge::{api_method_not_allowed, api_not_found, preflight, serve_route};
-use crate::seed;
+use crate::kitchen;
+use crate::outbox::Outbox;
+use crate::payments::{self, LocalPayments};
+use crate::test_payment::{TestPayments, test_payment};
+use crate::{dispatcher, seed};
 use anyhow::Context;
 use axum::Router;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{MethodFilter, get, on};
+use std::path::Path;
 use std::sync::Arc;
 use tabletap_api::cors::Cors;
 use tabletap_api::{AppState, ROUTES};
+use tabletap_app::ports::RestaurantStore;
 use tabletap_app::ports::SystemClock;
+use tabletap_app::use_cases::dispatch_accepted_orders::Dispatcher;
+use tabletap_app::use_cases::expire_unpaid_orders::expire_unpaid_orders;
+use tabletap_core::ids::RestaurantId;
+use tabletap_core::payment::PaymentProvider;
 use tabletap_store_embedded::EmbeddedStore;
 use tower_http::services::{ServeDir, ServeFile};
 
-pub async fn serve(store: EmbeddedStore, args: ServeArgs) -> anyhow::Result<()> {
+pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> anyhow::Result<()> {
     let demo = if args.no_demo {
         None
     } else {
@@ -34,32 +44,74 @@ pub async fn serve(store: EmbeddedStore, args: ServeArgs) -> anyhow::Result<()> 
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
 
+    let payments = payments::configure(&args, data_dir)?;
     let state = AppState {
         store: Arc::new(store.clone()),
         clock: Arc::new(SystemClock),
         cors: Cors::from_list(&args.allowed_origins),
+        payments: payments.payments.clone(),
     };
-    let app = router(state, &args);
+    let app = router(state.clone(), &args, &payments);
+    tokio::spawn(expire_unpaid_orders_every_minute(store.clone()));
+
+    let kitchen_restaurant = RestaurantId::parse(&args.kitchen_restaurant)
+        .context("--kitchen-restaurant is not a restaurant id")?;
+    let kitchen =
+        kitchen::start(data_dir, args.mqtt_addr, &kitchen_restaurant, store.clone()).await?;
+    let outbox = Outbox::new(data_dir.join("outbox"), args.receipt_from.clone())?;
+    let clock = SystemClock;
+    let dispatcher = Dispatcher {
+        store: &store,
+        kitchen: &kitchen.publisher,
+        mailer: &outbox,
+        clock: &clock,
+    };
 
     if let Some(demo) = demo {
         println!("Order from a table of the demo restaurant:");
         seed::print_table_links(&store, &demo, &public_url).await?;
     }
+    println!(
+        "Kitchen: MQTT broker on {} (mutual TLS). Start the printer bridge with:\n  tabletap-listener --config {} run\nTickets then print to {}",
+        kitchen.broker,
+        kitchen.listener_config.display(),
+        kitchen.printer_file.display()
+    );
+    println!(
+        "Receipts are written to {}",
+        data_dir.join("outbox").display()
+    );
     // Printed last: scripts and the test harness wait for this exact line.
     println!("TableTap is listening on http://{local}");
     if !args.site_dir.join("index.html").exists() {
         tracing::warn!(site = %args.site_dir.display(), "no site found there: only the API is served (run from the repository root or set TABLETAP_SITE_DIR)");
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error")?;
+    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal());
+    tokio::select! {
+        served = server => served.context("the server stopped with an error")?,
+        () = dispatcher::run(dispatcher) => {}
+    }
     println!("TableTap stopped; data kept.");
     Ok(())
 }
 
-fn router(state: AppState, args: &ServeArgs) -> Router {
+fn router(state: AppState, args: &ServeArgs, payments: &LocalPayments) -> Router {
     let mut api = Router::new();
+    // Local mode only, and only without Stripe: pay a takeout order with a
+    // signed test event (test_payment.rs).
+    if payments.provider == PaymentProvider::Test {
+        let test = TestPayments {
+            state: state.clone(),
+            webhook_secret: payments.webhook_secret.as_str().into(),
+        };
+        api = api.route(
+            "/restaurants/{restaurant_id}/orders/{order_id}/test-payment",
+            axum::routing::post(test_payment)
+                .with_state(test)
+                .options(preflight)
+                .fallback(api_method_not_allowed),
+        );
+    }
     for route in ROUTES {
         let filter = MethodFilter::try_from(route.method()).expect("routes use GET or POST");
         api = api.route(
@@ -73,20 +125,52 @@ fn router(state: AppState, args: &ServeArgs) -> Router {
     }
     let api = api.fallback(api_not_found).with_state(state.clone());
 
+    let site_payments = (payments.provider, payments.publishable_key.clone());
     // Table links and the takeout page are client-side pages of the site.
     let index = args.site_dir.join("index.html");
     let site = ServeDir::new(&args.site_dir).fallback(ServeFile::new(&index));
     Router::new()
         .nest("/api", api)
-        .route("/config.json", get(site_config))
+        .route("/config.json", get(move || site_config(site_payments)))
         .fallback_service(site)
         .with_state(state)
 }
 
 /// The site's runtime configuration (in AWS, a file written at deploy).
-async fn site_config() -> Response {
-    Json(serde_json::json!({ "apiBaseUrl": "/api", "stripePublishableKey": null, "mode": "local" }))
-        .into_response()
+async fn site_config((provider, publishable_key): (PaymentProvider, Option<String>)) -> Response {
+    Json(serde_json::json!({
+        "apiBaseUrl": "/api",
+        "mode": "local",
+        // "test": pay with POST .../test-payment (no money moves).
+        "paymentProvider": provider.as_str(),
+        "stripePublishableKey": publishable_key,
+    }))
+    .into_response()
+}
+
+/// Unpaid takeout orders past their expiry become EXPIRED (DynamoDB's TTL
+/// and the payment check do this job in AWS): at start, then every minute.
+async fn expire_unpaid_orders_every_minute(store: EmbeddedStore) {
+    let clock = SystemClock;
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let restaurants = match store.list_restaurant_ids().await {
+            Ok(ids) => ids,
+            Err(error) => {
+                tracing::warn!(error = %error, "cannot list restaurants for the expiry sweep");
+                continue;
+            }
+        };
+        for id in restaurants {
+            let Ok(Some(restaurant)) = store.get_restaurant(&id).await else {
+                continue;
+            };
+            if let Err(error) = expire_unpaid_orders(&store, &clock, &restaurant).await {
+                tracing::warn!(restaurant = %id, error = %error, "expiry sweep failed; retried in a minute");
+            }
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -8,11 +8,13 @@
 use futures::future::join_all;
 use std::sync::Arc;
 use tabletap_app::idempotency::IdempotencyRecord;
+use tabletap_app::payments::PaymentEventRecord;
 use tabletap_app::ports::{CreateOrderOutcome, StatusUpdate, Store};
 use tabletap_core::Timestamp;
 use tabletap_core::fixtures::{berlin, sample_menu, sample_order};
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_core::order::{Order, OrderId, OrderStatus};
+use tabletap_core::payment::{OrderPayment, PaymentState};
 use tabletap_core::table::{Table, TokenLookup};
 use tabletap_core::token::{AccessToken, TableToken};
 
@@ -35,6 +37,11 @@ macro_rules! store_contract_tests {
             concurrent_creates_with_one_key_store_one_order,
             status_changes_are_conditional,
             concurrent_conflicting_transitions_have_one_winner,
+            dispatch_steps_are_remembered_per_order,
+            payment_events_are_recorded_once,
+            unpaid_orders_keep_their_expiry_and_payment,
+            order_payment_is_a_conditional_write,
+            a_payment_racing_the_expiry_has_one_winner,
         );
     };
     (@each $make:expr; $($check:ident),+ $(,)?) => {
@@ -448,4 +455,265 @@ pub async fn concurrent_conflicting_transitions_have_one_winner<S: Store + 'stat
         .unwrap();
     assert_eq!(stored.status, winners[0]);
     assert_eq!(stored.history.len(), 2);
+}
+
+/// The dispatcher's memory: a step recorded for one order is seen for that
+/// order only, and recording it twice is harmless.
+pub async fn dispatch_steps_are_remembered_per_order<S: Store>(store: Arc<S>) {
+    use tabletap_app::ports::DispatchStep;
+    let order = order_for("dispatch-log", 1, "2026-11-21");
+    let other = order_for("dispatch-log", 2, "2026-11-21");
+    let elsewhere = order_for("dispatch-log-2", 1, "2026-11-21");
+    let r = &order.restaurant_id;
+    assert!(
+        store
+            .dispatch_steps_done(r, &order.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let at = order.placed_at;
+    store
+        .record_dispatch_step(r, &order.id, DispatchStep::TicketsPublished, at)
+        .await
+        .unwrap();
+    store
+        .record_dispatch_step(r, &order.id, DispatchStep::TicketsPublished, at)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.dispatch_steps_done(r, &order.id).await.unwrap(),
+        vec![DispatchStep::TicketsPublished]
+    );
+    store
+        .record_dispatch_step(r, &order.id, DispatchStep::ReceiptSent, at)
+        .await
+        .unwrap();
+    let mut done = store.dispatch_steps_done(r, &order.id).await.unwrap();
+    done.sort();
+    assert_eq!(
+        done,
+        vec![DispatchStep::TicketsPublished, DispatchStep::ReceiptSent]
+    );
+    assert!(
+        store
+            .dispatch_steps_done(r, &other.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .dispatch_steps_done(&elsewhere.restaurant_id, &order.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// The takeout order T-007, unpaid, moved to another restaurant and id.
+fn unpaid_order_for(restaurant: &str, nth: u8) -> Order {
+    let mut order = tabletap_core::fixtures::sample_unpaid_takeout_order();
+    order.restaurant_id = rid(restaurant);
+    order.id = OrderId::new(order.placed_at, u128::from(nth) + 100);
+    order
+}
+
+fn payment_event(restaurant: &str, event_id: &str, order: &Order) -> PaymentEventRecord {
+    PaymentEventRecord {
+        restaurant_id: rid(restaurant),
+        event_id: event_id.to_owned(),
+        event_type: "payment_intent.succeeded".into(),
+        order_id: order.id.clone(),
+        processed_at: order.placed_at,
+        expires_at: order.placed_at,
+    }
+}
+
+/// The webhook's dedupe: an event id is recorded once per restaurant, with
+/// a conditional put, even when deliveries race.
+pub async fn payment_events_are_recorded_once<S: Store + 'static>(store: Arc<S>) {
+    let order = unpaid_order_for("pay-events", 1);
+    let r = rid("pay-events");
+    assert!(!store.payment_event_processed(&r, "evt_1").await.unwrap());
+    assert!(
+        store
+            .record_payment_event(&payment_event("pay-events", "evt_1", &order))
+            .await
+            .unwrap()
+    );
+    assert!(store.payment_event_processed(&r, "evt_1").await.unwrap());
+    assert!(
+        !store
+            .record_payment_event(&payment_event("pay-events", "evt_1", &order))
+            .await
+            .unwrap(),
+        "a second record of the same event is refused"
+    );
+    assert!(
+        !store
+            .payment_event_processed(&rid("pay-events-2"), "evt_1")
+            .await
+            .unwrap(),
+        "scoped by restaurant"
+    );
+    let tasks = (0..8).map(|_| {
+        let (store, order) = (Arc::clone(&store), order.clone());
+        tokio::spawn(async move {
+            store
+                .record_payment_event(&payment_event("pay-events", "evt_race", &order))
+                .await
+                .unwrap()
+        })
+    });
+    let won = join_all(tasks)
+        .await
+        .into_iter()
+        .filter(|won| *won.as_ref().unwrap())
+        .count();
+    assert_eq!(won, 1);
+}
+
+pub async fn unpaid_orders_keep_their_expiry_and_payment<S: Store>(store: Arc<S>) {
+    let order = unpaid_order_for("pay-unpaid", 1);
+    store.create_order(&order, None).await.unwrap();
+    let stored = store
+        .get_order(&order.restaurant_id, &order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, order);
+    assert!(stored.expires_at.is_some() && stored.payment.is_some());
+}
+
+pub async fn order_payment_is_a_conditional_write<S: Store>(store: Arc<S>) {
+    let mut order = unpaid_order_for("pay-update", 1);
+    order.payment = None;
+    store.create_order(&order, None).await.unwrap();
+    let (r, id) = (&order.restaurant_id, &order.id);
+    let at = order
+        .placed_at
+        .checked_add(jiff::SignedDuration::from_secs(30))
+        .unwrap();
+    let payment = tabletap_core::fixtures::sample_unpaid_takeout_order()
+        .payment
+        .unwrap();
+
+    // Attach the PaymentIntent: no status change.
+    match store
+        .update_order_payment(r, id, OrderStatus::PendingPayment, None, &payment, at)
+        .await
+        .unwrap()
+    {
+        StatusUpdate::Applied(updated) => {
+            assert_eq!(updated.status, OrderStatus::PendingPayment);
+            assert_eq!(updated.payment.as_ref(), Some(&payment));
+            assert_eq!(updated.history.len(), 1);
+        }
+        other => panic!("expected the payment to be stored, got {other:?}"),
+    }
+    // Paid: ACCEPTED with the payment, in one write.
+    let paid = OrderPayment {
+        state: PaymentState::Succeeded,
+        reported_at: Some(at),
+        ..payment.clone()
+    };
+    assert!(matches!(
+        store
+            .update_order_payment(
+                r,
+                id,
+                OrderStatus::PendingPayment,
+                Some(OrderStatus::Accepted),
+                &paid,
+                at
+            )
+            .await
+            .unwrap(),
+        StatusUpdate::Applied(_)
+    ));
+    let stored = store.get_order(r, id).await.unwrap().unwrap();
+    assert_eq!(stored.status, OrderStatus::Accepted);
+    assert_eq!(stored.payment, Some(paid.clone()));
+    assert_eq!(stored.history.len(), 2);
+    assert_eq!(stored.updated_at, at);
+
+    // A replay finds it moved on and writes nothing.
+    assert!(matches!(
+        store
+            .update_order_payment(r, id, OrderStatus::PendingPayment, None, &payment, at)
+            .await
+            .unwrap(),
+        StatusUpdate::Conflict {
+            current: OrderStatus::Accepted
+        }
+    ));
+    assert_eq!(
+        store.get_order(r, id).await.unwrap().unwrap().payment,
+        Some(paid)
+    );
+    let missing = OrderId::new(at, 999);
+    assert!(matches!(
+        store
+            .update_order_payment(r, &missing, OrderStatus::PendingPayment, None, &payment, at)
+            .await
+            .unwrap(),
+        StatusUpdate::NotFound
+    ));
+}
+
+pub async fn a_payment_racing_the_expiry_has_one_winner<S: Store + 'static>(store: Arc<S>) {
+    let order = unpaid_order_for("pay-race", 1);
+    store.create_order(&order, None).await.unwrap();
+    let paid = OrderPayment {
+        state: PaymentState::Succeeded,
+        ..order.payment.clone().unwrap()
+    };
+    let tasks = (0..8).map(|n| {
+        let (store, order, paid) = (Arc::clone(&store), order.clone(), paid.clone());
+        tokio::spawn(async move {
+            let (r, id, at) = (&order.restaurant_id, &order.id, order.placed_at);
+            if n % 2 == 0 {
+                store
+                    .update_order_payment(
+                        r,
+                        id,
+                        OrderStatus::PendingPayment,
+                        Some(OrderStatus::Accepted),
+                        &paid,
+                        at,
+                    )
+                    .await
+                    .unwrap()
+            } else {
+                store
+                    .update_order_status(
+                        r,
+                        id,
+                        OrderStatus::PendingPayment,
+                        OrderStatus::Expired,
+                        at,
+                    )
+                    .await
+                    .unwrap()
+            }
+        })
+    });
+    let winners = join_all(tasks)
+        .await
+        .into_iter()
+        .filter(|o| matches!(o.as_ref().unwrap(), StatusUpdate::Applied(_)))
+        .count();
+    assert_eq!(winners, 1);
+    let stored = store
+        .get_order(&order.restaurant_id, &order.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.history.len(), 2);
+    assert!(matches!(
+        stored.status,
+        OrderStatus::Accepted | OrderStatus::Expired
+    ));
 }

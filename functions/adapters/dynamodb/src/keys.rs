@@ -75,6 +75,11 @@ pub(crate) fn order_sequence(restaurant: &RestaurantId, day: Date) -> ItemKey {
     in_restaurant(restaurant, format!("ORDER_SEQUENCE#{day}"))
 }
 
+/// A processed payment provider event (`evt_...`), for the webhook's dedupe.
+pub(crate) fn payment_event(restaurant: &RestaurantId, event_id: &str) -> ItemKey {
+    in_restaurant(restaurant, format!("PAYMENT_EVENT#{event_id}"))
+}
+
 /// Idempotency keys are any visible ASCII (a client's choice): they go last
 /// in the sort key, so a `#` inside one cannot collide with anything.
 pub(crate) fn idempotency(restaurant: &RestaurantId, key: &str) -> ItemKey {

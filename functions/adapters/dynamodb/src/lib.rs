@@ -5,6 +5,7 @@
 //! The layout (keys, index, TTL, stream) and the IAM actions each operation
 //! needs are written up in `docs/dynamodb.md`.
 
+mod dispatch_log;
 mod errors;
 mod items;
 mod keys;
@@ -12,10 +13,12 @@ pub mod local;
 mod menus;
 mod order_status;
 mod orders;
+mod payments;
 mod requests;
 mod restaurants;
 pub mod schema;
 mod sequences;
+pub mod stream;
 mod tables;
 mod transactions;
 

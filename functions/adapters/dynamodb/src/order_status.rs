@@ -36,15 +36,28 @@ impl DynamoDbStore {
             });
         }
         let change = AttributeValue::L(vec![to_value(&StatusChange { status: to, at })?]);
+        // An unpaid order's TTL ends when it stops waiting for payment.
+        let (remove_ttl, ttl_names) = if from == OrderStatus::PendingPayment {
+            (
+                " REMOVE #ttl",
+                Some(std::collections::HashMap::from([(
+                    "#ttl".to_owned(),
+                    crate::schema::EXPIRES_AT_EPOCH.to_owned(),
+                )])),
+            )
+        } else {
+            ("", None)
+        };
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key.to_item()))
             .condition_expression("#status = :from")
-            .update_expression(
-                "SET #status = :to, #updated_at = :at, #history = list_append(#history, :change)",
-            )
+            .update_expression(format!(
+                "SET #status = :to, #updated_at = :at, #history = list_append(#history, :change){remove_ttl}"
+            ))
+            .set_expression_attribute_names(ttl_names)
             .expression_attribute_names("#status", STATUS)
             .expression_attribute_names("#updated_at", "updated_at")
             .expression_attribute_names("#history", "history")

@@ -70,6 +70,19 @@ impl OrderStore for DynamoDbStore {
         self.change_order_status(restaurant, id, from, to, at).await
     }
 
+    async fn update_order_payment(
+        &self,
+        restaurant: &RestaurantId,
+        id: &OrderId,
+        expected: OrderStatus,
+        to: Option<OrderStatus>,
+        payment: &tabletap_core::payment::OrderPayment,
+        at: Timestamp,
+    ) -> Result<StatusUpdate, StoreError> {
+        self.set_order_payment(restaurant, id, expected, to, payment, at)
+            .await
+    }
+
     /// Reads the day index, which (like every DynamoDB index) is eventually
     /// consistent: an order placed a moment ago may be missing for a moment.
     async fn list_orders_for_day(
@@ -100,6 +113,7 @@ impl DynamoDbStore {
             keys::orders_of_day(&order.restaurant_id, order.business_date),
             order.id.to_string(),
         ));
+        envelope.expires_at = crate::payments::order_ttl(order);
         build_put(new_item_put(&self.table, to_item(order, envelope)?))
     }
 

@@ -7,6 +7,10 @@
 //! restaurant. redb serialises write transactions, which makes each
 //! conditional write (check, then write) atomic.
 
+mod change_feed;
+mod dispatch_log;
+mod payments;
+
 use anyhow::Context;
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
@@ -42,6 +46,8 @@ const IDEMPOTENCY: TableDefinition<&str, &[u8]> = TableDefinition::new("idempote
 #[derive(Clone)]
 pub struct EmbeddedStore {
     db: Arc<Database>,
+    /// Woken after every order write, for the change feed's consumer.
+    order_changed: Arc<tokio::sync::Notify>,
 }
 
 fn unavailable(error: impl Into<anyhow::Error>) -> StoreError {
@@ -106,8 +112,14 @@ impl EmbeddedStore {
         txn.open_table(ORDERS_BY_DAY)?;
         txn.open_table(ORDER_COUNTERS)?;
         txn.open_table(IDEMPOTENCY)?;
+        txn.open_table(change_feed::ORDER_CHANGES)?;
+        txn.open_table(dispatch_log::DISPATCH_STEPS)?;
+        txn.open_table(payments::PAYMENT_EVENTS)?;
         txn.commit()?;
-        Ok(Self { db: Arc::new(db) })
+        Ok(Self {
+            db: Arc::new(db),
+            order_changed: Arc::new(tokio::sync::Notify::new()),
+        })
     }
 
     /// Runs blocking redb work off the async runtime's worker threads.
@@ -296,6 +308,8 @@ impl OrderStore for EmbeddedStore {
             order.id
         );
         let bytes = encode(order)?;
+        let (restaurant_id, order_id, status) =
+            (order.restaurant_id.clone(), order.id.clone(), order.status);
         let idempotency = idempotency
             .map(|record| {
                 Ok::<_, StoreError>((
@@ -304,39 +318,47 @@ impl OrderStore for EmbeddedStore {
                 ))
             })
             .transpose()?;
-        self.blocking(move |db| {
-            let txn = db.begin_write().map_err(unavailable)?;
-            {
-                if let Some((idem_key, idem_bytes)) = &idempotency {
-                    let mut records = txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
-                    if let Some(existing) = records.get(idem_key.as_str()).map_err(unavailable)? {
-                        // Dropping the transaction aborts it: nothing written.
-                        return Ok(CreateOrderOutcome::IdempotencyKeyTaken(decode(
-                            existing.value(),
-                        )?));
+        let outcome = self
+            .blocking(move |db| {
+                let txn = db.begin_write().map_err(unavailable)?;
+                {
+                    if let Some((idem_key, idem_bytes)) = &idempotency {
+                        let mut records = txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
+                        if let Some(existing) =
+                            records.get(idem_key.as_str()).map_err(unavailable)?
+                        {
+                            // Dropping the transaction aborts it: nothing written.
+                            return Ok(CreateOrderOutcome::IdempotencyKeyTaken(decode(
+                                existing.value(),
+                            )?));
+                        }
+                        records
+                            .insert(idem_key.as_str(), idem_bytes.as_slice())
+                            .map_err(unavailable)?;
                     }
-                    records
-                        .insert(idem_key.as_str(), idem_bytes.as_slice())
+                    let mut orders = txn.open_table(ORDERS).map_err(unavailable)?;
+                    if orders.get(key.as_str()).map_err(unavailable)?.is_some() {
+                        return Err(StoreError::Corrupt(anyhow::anyhow!(
+                            "order id {key} already exists"
+                        )));
+                    }
+                    orders
+                        .insert(key.as_str(), bytes.as_slice())
+                        .map_err(unavailable)?;
+                    txn.open_table(ORDERS_BY_DAY)
+                        .map_err(unavailable)?
+                        .insert(day_key.as_str(), ())
                         .map_err(unavailable)?;
                 }
-                let mut orders = txn.open_table(ORDERS).map_err(unavailable)?;
-                if orders.get(key.as_str()).map_err(unavailable)?.is_some() {
-                    return Err(StoreError::Corrupt(anyhow::anyhow!(
-                        "order id {key} already exists"
-                    )));
-                }
-                orders
-                    .insert(key.as_str(), bytes.as_slice())
-                    .map_err(unavailable)?;
-                txn.open_table(ORDERS_BY_DAY)
-                    .map_err(unavailable)?
-                    .insert(day_key.as_str(), ())
-                    .map_err(unavailable)?;
-            }
-            txn.commit().map_err(unavailable)?;
-            Ok(CreateOrderOutcome::Created)
-        })
-        .await
+                change_feed::append_change(&txn, &restaurant_id, &order_id, None, status)?;
+                txn.commit().map_err(unavailable)?;
+                Ok(CreateOrderOutcome::Created)
+            })
+            .await;
+        if matches!(outcome, Ok(CreateOrderOutcome::Created)) {
+            self.order_changed.notify_one();
+        }
+        outcome
     }
 
     async fn get_idempotency_record(
@@ -365,33 +387,58 @@ impl OrderStore for EmbeddedStore {
         at: Timestamp,
     ) -> Result<StatusUpdate, StoreError> {
         let key = order_key(restaurant, id);
-        self.blocking(move |db| {
-            let txn = db.begin_write().map_err(unavailable)?;
-            let updated = {
-                let mut orders = txn.open_table(ORDERS).map_err(unavailable)?;
-                let mut order: Order = match orders.get(key.as_str()).map_err(unavailable)? {
-                    Some(bytes) => decode(bytes.value())?,
-                    None => return Ok(StatusUpdate::NotFound),
+        let outcome = self
+            .blocking(move |db| {
+                let txn = db.begin_write().map_err(unavailable)?;
+                let updated = {
+                    let mut orders = txn.open_table(ORDERS).map_err(unavailable)?;
+                    let mut order: Order = match orders.get(key.as_str()).map_err(unavailable)? {
+                        Some(bytes) => decode(bytes.value())?,
+                        None => return Ok(StatusUpdate::NotFound),
+                    };
+                    if order.status != from {
+                        return Ok(StatusUpdate::Conflict {
+                            current: order.status,
+                        });
+                    }
+                    if order.transition(to, at).is_err() {
+                        return Ok(StatusUpdate::Conflict {
+                            current: order.status,
+                        });
+                    }
+                    orders
+                        .insert(key.as_str(), encode(&order)?.as_slice())
+                        .map_err(unavailable)?;
+                    order
                 };
-                if order.status != from {
-                    return Ok(StatusUpdate::Conflict {
-                        current: order.status,
-                    });
-                }
-                if order.transition(to, at).is_err() {
-                    return Ok(StatusUpdate::Conflict {
-                        current: order.status,
-                    });
-                }
-                orders
-                    .insert(key.as_str(), encode(&order)?.as_slice())
-                    .map_err(unavailable)?;
-                order
-            };
-            txn.commit().map_err(unavailable)?;
-            Ok(StatusUpdate::Applied(Box::new(updated)))
-        })
-        .await
+                change_feed::append_change(
+                    &txn,
+                    &updated.restaurant_id,
+                    &updated.id,
+                    Some(from),
+                    updated.status,
+                )?;
+                txn.commit().map_err(unavailable)?;
+                Ok(StatusUpdate::Applied(Box::new(updated)))
+            })
+            .await;
+        if matches!(outcome, Ok(StatusUpdate::Applied(_))) {
+            self.order_changed.notify_one();
+        }
+        outcome
+    }
+
+    async fn update_order_payment(
+        &self,
+        restaurant: &RestaurantId,
+        id: &OrderId,
+        expected: OrderStatus,
+        to: Option<OrderStatus>,
+        payment: &tabletap_core::payment::OrderPayment,
+        at: Timestamp,
+    ) -> Result<StatusUpdate, StoreError> {
+        self.set_order_payment(restaurant, id, expected, to, payment, at)
+            .await
     }
 
     async fn list_orders_for_day(

@@ -6,12 +6,16 @@ mod get_order;
 mod get_table;
 mod place_dine_in_order;
 mod quote_cart;
+mod stripe_webhook;
+mod takeout;
 
 pub use get_menu::get_menu;
 pub use get_order::get_order;
 pub use get_table::get_table;
 pub use place_dine_in_order::place_dine_in_order;
 pub use quote_cart::quote_cart;
+pub use stripe_webhook::stripe_webhook;
+pub use takeout::{get_pickup_times, place_takeout_order};
 
 use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Response};

@@ -1,10 +1,15 @@
 //! One module per use case. Each takes the narrow ports it needs.
 
+pub mod dispatch_accepted_orders;
+pub mod expire_unpaid_orders;
 pub mod get_menu;
 pub mod get_order;
+pub mod get_pickup_times;
 pub mod get_table;
+pub mod handle_payment_event;
 pub mod import_restaurant;
 pub mod place_dine_in_order;
+pub mod place_takeout_order;
 pub mod quote_cart;
 pub mod record_print_ack;
 pub mod rotate_table_token;

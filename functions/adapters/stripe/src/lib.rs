@@ -1,0 +1,14 @@
+//! Stripe behind TableTap's payment ports (`tabletap_app::payments`):
+//! [`StripeGateway`] creates PaymentIntents with async-stripe, and
+//! [`StripeWebhookVerifier`] checks `Stripe-Signature` with
+//! async-stripe-webhook before reading an event.
+//!
+//! Both read only the fields TableTap needs from Stripe's answers, so a
+//! newer API version (or localstripe, which returns a subset of the
+//! fields) cannot make a payment unreadable.
+
+mod gateway;
+mod webhook;
+
+pub use gateway::{StripeConfig, StripeGateway};
+pub use webhook::{SIGNATURE_TOLERANCE_SECS, StripeWebhookVerifier, sign_payload};
