@@ -5,10 +5,10 @@
 //! The localstripe test needs it running and fails (never skips) without:
 //!   export TABLETAP_LOCALSTRIPE_URL=$(scripts/lib/localstripe.sh start | tail -n 1)
 
-use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS, TlsConfiguration, Transport};
+use rumqttc::{Event, Packet};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use tabletap_e2e::LocalServer;
+use tabletap_e2e::{LocalServer, kitchen_subscriber};
 
 fn localstripe() -> String {
     std::env::var("TABLETAP_LOCALSTRIPE_URL").unwrap_or_else(|_| {
@@ -111,36 +111,6 @@ async fn wait_for(server: &LocalServer, placed: &Value, done: impl Fn(&str) -> b
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// Subscribed to the demo kitchen's topics with the listener's certificate.
-async fn kitchen_subscriber(server: &LocalServer) -> rumqttc::EventLoop {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let certs = server.data_dir().join("kitchen/certs");
-    let read = |name: &str| std::fs::read(certs.join(name)).unwrap();
-    let mut options = MqttOptions::new("e2e-takeout-watch", "localhost", server.mqtt_port);
-    options.set_transport(Transport::tls_with_config(TlsConfiguration::Simple {
-        ca: read("ca.crt"),
-        alpn: None,
-        client_auth: Some((read("kitchen-listener.crt"), read("kitchen-listener.key"))),
-    }));
-    let (client, mut events) = AsyncClient::new(options, 16);
-    client
-        .subscribe("tabletap/demo/kitchen/+", QoS::AtLeastOnce)
-        .await
-        .unwrap();
-    tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            if let Event::Incoming(Packet::SubAck(_)) = events.poll().await.expect("MQTT") {
-                break;
-            }
-        }
-    })
-    .await
-    .expect("subscribed within 10 s");
-    // Keep the client alive as long as the event loop is polled.
-    std::mem::forget(client);
-    events
 }
 
 /// Tickets (as JSON) received for `order_id` within `within`.
@@ -254,7 +224,7 @@ async fn a_takeout_order_is_paid_through_localstripe_and_its_webhook() {
         .await
         .unwrap();
     assert!(registered.status().is_success(), "webhook registration");
-    let mut kitchen = kitchen_subscriber(&server).await;
+    let (_kitchen_client, mut kitchen) = kitchen_subscriber(&server, "demo").await;
 
     let pickup = first_pickup_slot(&server).await;
     let response = place(&server, &takeout_body(&pickup), "takeout-stripe-1").await;
@@ -374,7 +344,7 @@ async fn without_stripe_a_test_payment_goes_through_the_signed_webhook() {
     .await;
     assert_eq!(config["paymentProvider"], "test");
     assert_eq!(config["stripePublishableKey"], Value::Null);
-    let mut kitchen = kitchen_subscriber(&server).await;
+    let (_kitchen_client, mut kitchen) = kitchen_subscriber(&server, "demo").await;
 
     let pickup = first_pickup_slot(&server).await;
     let placed = json_of(place(&server, &takeout_body(&pickup), "takeout-test-1").await).await;
