@@ -4,11 +4,13 @@
 //! fingerprint of the request, so reusing a key for a different cart is an
 //! error rather than a silent replay of the wrong order.
 
+use crate::error::AppError;
+use crate::ports::OrderStore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tabletap_core::Timestamp;
 use tabletap_core::ids::RestaurantId;
-use tabletap_core::order::OrderId;
+use tabletap_core::order::{Order, OrderId};
 use tabletap_core::token::AccessToken;
 
 /// How long a key is remembered. Clients retry within seconds; a day covers
@@ -54,6 +56,31 @@ pub fn fingerprint(parts: &[&[u8]]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The order a retried request gets back: the one its key already created,
+/// if the request is the same one (same fingerprint); reusing a key for a
+/// different request is refused.
+pub async fn order_for_replay<S>(
+    store: &S,
+    record: &IdempotencyRecord,
+    fingerprint: &str,
+) -> Result<Order, AppError>
+where
+    S: OrderStore + ?Sized,
+{
+    if record.request_fingerprint != fingerprint {
+        return Err(AppError::IdempotencyKeyReused);
+    }
+    store
+        .get_order(&record.restaurant_id, &record.order_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::Unexpected(anyhow::anyhow!(
+                "idempotency record points at missing order {}",
+                record.order_id
+            ))
+        })
 }
 
 #[cfg(test)]

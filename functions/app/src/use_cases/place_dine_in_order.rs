@@ -116,18 +116,7 @@ async fn replay<S>(
 where
     S: OrderStore + ?Sized,
 {
-    if record.request_fingerprint != fingerprint {
-        return Err(AppError::IdempotencyKeyReused);
-    }
-    let order = store
-        .get_order(&record.restaurant_id, &record.order_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::Unexpected(anyhow::anyhow!(
-                "idempotency record points at missing order {}",
-                record.order_id
-            ))
-        })?;
+    let order = idempotency::order_for_replay(store, &record, fingerprint).await?;
     tracing::info!(order = %order.id, "replayed order for a retried request");
     Ok(PlacedOrder {
         order,
