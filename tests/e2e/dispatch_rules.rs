@@ -70,6 +70,19 @@ fn accepted(order: &Order) -> Option<OrderChange> {
     })
 }
 
+fn dispatcher<'a>(
+    store: &'a EmbeddedStore,
+    kitchen: &'a Kitchen,
+    mailer: &'a dyn ReceiptMailer,
+) -> Dispatcher<'a, EmbeddedStore> {
+    Dispatcher {
+        store,
+        kitchen,
+        mailer,
+        clock: &SystemClock,
+    }
+}
+
 /// How many tickets (one per kitchen station) the order makes.
 fn stations(order: &Order) -> usize {
     let tickets = tabletap_core::ticket::tickets_for_order(order, "Europe/Berlin", 0);
@@ -91,12 +104,7 @@ async fn a_redelivered_change_publishes_and_mails_once() {
     let order = sample_takeout_order();
     let store = store_with(&order).await;
     let (kitchen, mail) = (Kitchen::default(), Mail::default());
-    let dispatcher = Dispatcher {
-        store: &store,
-        kitchen: &kitchen,
-        mailer: &mail,
-        clock: &SystemClock,
-    };
+    let dispatcher = dispatcher(&store, &kitchen, &mail);
     for _ in 0..3 {
         let outcome = dispatcher.dispatch_batch(&[accepted(&order)]).await;
         assert_eq!(outcome.retry_from, None);
@@ -116,12 +124,7 @@ async fn dine_in_orders_get_tickets_but_no_receipt() {
     let order = sample_order();
     let store = store_with(&order).await;
     let (kitchen, mail) = (Kitchen::default(), Mail::default());
-    let dispatcher = Dispatcher {
-        store: &store,
-        kitchen: &kitchen,
-        mailer: &mail,
-        clock: &SystemClock,
-    };
+    let dispatcher = dispatcher(&store, &kitchen, &mail);
     let outcome = dispatcher
         .dispatch_order(&order.restaurant_id, &order.id)
         .await
@@ -144,12 +147,7 @@ async fn a_print_ack_that_overtakes_the_receipt_does_not_lose_it_or_reprint() {
             Err(DeliveryError::Retryable(anyhow::anyhow!("throttled")))
         }
     }
-    let first = Dispatcher {
-        store: &store,
-        kitchen: &kitchen,
-        mailer: &Away,
-        clock: &SystemClock,
-    };
+    let first = dispatcher(&store, &kitchen, &Away);
     let outcome = first.dispatch_batch(&[accepted(&order)]).await;
     assert_eq!(outcome.retry_from, Some(0));
     // ...and printed before the retry: the listener's ack made it PRINTED.
@@ -191,12 +189,7 @@ async fn a_rejected_receipt_does_not_hold_up_the_kitchen_or_the_batch() {
     store.create_order(&other, None).await.unwrap();
     let (kitchen, mail) = (Kitchen::default(), Mail::default());
     *mail.reject.lock().unwrap() = true;
-    let dispatcher = Dispatcher {
-        store: &store,
-        kitchen: &kitchen,
-        mailer: &mail,
-        clock: &SystemClock,
-    };
+    let dispatcher = dispatcher(&store, &kitchen, &mail);
     let error = dispatcher
         .dispatch_order(&order.restaurant_id, &order.id)
         .await
@@ -230,12 +223,7 @@ async fn a_retryable_failure_stops_the_batch_at_that_change() {
     store.create_order(&second, None).await.unwrap();
     let (kitchen, mail) = (Kitchen::default(), Mail::default());
     *kitchen.fail.lock().unwrap() = Some(true);
-    let dispatcher = Dispatcher {
-        store: &store,
-        kitchen: &kitchen,
-        mailer: &mail,
-        clock: &SystemClock,
-    };
+    let dispatcher = dispatcher(&store, &kitchen, &mail);
     let batch = [None, accepted(&first), accepted(&second)];
     let outcome = dispatcher.dispatch_batch(&batch).await;
     assert_eq!(outcome.retry_from, Some(1));
@@ -249,12 +237,7 @@ async fn cancelled_and_unpaid_orders_are_never_sent_to_the_kitchen() {
     unpaid.status = OrderStatus::PendingPayment;
     let store = store_with(&unpaid).await;
     let (kitchen, mail) = (Kitchen::default(), Mail::default());
-    let dispatcher = Dispatcher {
-        store: &store,
-        kitchen: &kitchen,
-        mailer: &mail,
-        clock: &SystemClock,
-    };
+    let dispatcher = dispatcher(&store, &kitchen, &mail);
     // Even a (forged or stale) "became accepted" change does not print it:
     // the dispatcher reads the order's real status.
     let outcome = dispatcher.dispatch_batch(&[accepted(&unpaid)]).await;
