@@ -39,6 +39,11 @@ ENDPOINT="http://127.0.0.1:$PORT"
 
 say() { echo "dynamodb-local: $*" >&2; }
 
+PORT_VAR=TABLETAP_DYNAMODB_PORT
+# shellcheck source=scripts/lib/service.sh
+. "$(dirname "${BASH_SOURCE[0]}")/service.sh"
+
+
 install_java() {
     command -v java >/dev/null 2>&1 && return 0
     if ! command -v apt-get >/dev/null 2>&1; then
@@ -68,13 +73,6 @@ install_emulator() {
     rm -rf "$work"
 }
 
-running_pid() {
-    [ -f "$PID_FILE" ] || return 1
-    local pid
-    pid="$(cat "$PID_FILE")"
-    kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
 answers() {
     # Any HTTP status (DynamoDB answers 400 to a bare GET) means it is up.
     local code
@@ -86,66 +84,21 @@ start() {
     install_java
     install_emulator
     mkdir -p "$RUN_DIR"
-    if running_pid >/dev/null; then
-        answers && { echo "$ENDPOINT"; return 0; }
-    elif answers; then
-        say "port $PORT already answers but was not started by this script; pick another TABLETAP_DYNAMODB_PORT"
-        exit 1
-    fi
+    service_already_running && return 0
     (
         cd "$EMULATOR"
         nohup java -Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar \
             -inMemory -port "$PORT" -disableTelemetry >"$LOG_FILE" 2>&1 &
         echo $! >"$PID_FILE"
     )
-    local waited=0
-    until answers; do
-        if ! running_pid >/dev/null; then
-            say "it exited while starting; log: $LOG_FILE"
-            tail -n 20 "$LOG_FILE" >&2 || true
-            rm -f "$PID_FILE"
-            exit 1
-        fi
-        if [ "$waited" -ge "$WAIT" ]; then
-            say "no answer on $ENDPOINT after ${WAIT}s; log: $LOG_FILE"
-            stop
-            exit 1
-        fi
-        sleep 1
-        waited=$((waited + 1))
-    done
-    say "running on $ENDPOINT (pid $(cat "$PID_FILE"), log $LOG_FILE)"
-    echo "$ENDPOINT"
-}
-
-stop() {
-    local pid
-    if pid="$(running_pid)"; then
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 20); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.5
-        done
-        kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-        say "stopped (pid $pid)"
-    fi
-    rm -f "$PID_FILE"
-}
-
-status() {
-    if running_pid >/dev/null && answers; then
-        echo "$ENDPOINT"
-    else
-        say "not running on port $PORT"
-        return 1
-    fi
+    service_wait_until_ready
 }
 
 case "${1:-}" in
     install) install_java; install_emulator ;;
     start) start ;;
-    stop) stop ;;
-    status) status ;;
+    stop) service_stop ;;
+    status) service_status ;;
     *)
         echo "usage: $0 install|start|stop|status" >&2
         exit 2
