@@ -50,6 +50,7 @@ if ! cargo nextest --version >/dev/null 2>&1; then
 fi
 scripts/lib/dynamodb-local.sh install
 scripts/lib/install-mosquitto.sh
+scripts/lib/install-qr-tools.sh
 PY_BIN="$(scripts/lib/python-tools.sh | tail -n 1)"
 
 step "Checking formatting and lints"
