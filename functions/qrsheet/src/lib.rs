@@ -7,6 +7,8 @@
 //! read the store are `tabletap-ops qr-sheet` (AWS) and `tabletap-local
 //! qr-sheet` (local mode).
 
+#[cfg(feature = "command")]
+pub mod command;
 mod layout;
 mod pdf;
 mod png_code;
@@ -68,13 +70,15 @@ pub fn table_link(site_url: &str, token: &TableToken) -> String {
 }
 
 impl Sheet {
-    /// The sheet of a restaurant's tables with their current links, in the
-    /// order given.
+    /// The sheet of a restaurant's tables with their current links, in
+    /// [`table_order`].
     pub fn for_restaurant(restaurant: &Restaurant, tables: &[Table], site_url: &str) -> Self {
+        let mut tables: Vec<&Table> = tables.iter().collect();
+        tables.sort_by(|a, b| table_order(a.id.as_str(), b.id.as_str()));
         Sheet {
             restaurant_name: restaurant.name.clone(),
             tables: tables
-                .iter()
+                .into_iter()
                 .map(|table| SheetTable {
                     id: table.id.as_str().to_owned(),
                     label: table.label.clone(),
@@ -137,6 +141,33 @@ impl Sheet {
     }
 }
 
+/// The order people count tables in: "2" before "10", "bar-2" before
+/// "bar-10" (runs of digits compare as numbers, the rest as text).
+pub fn table_order(a: &str, b: &str) -> std::cmp::Ordering {
+    /// Digit runs sort before text and by value (length of the number
+    /// without leading zeros, then its digits); text runs by their bytes.
+    fn key(s: &str) -> Vec<(u8, usize, &str)> {
+        let mut out = Vec::new();
+        let mut rest = s;
+        while let Some(first) = rest.chars().next() {
+            let digits = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digits)
+                .unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(end);
+            out.push(if digits {
+                let value = run.trim_start_matches('0');
+                (0, value.len(), value)
+            } else {
+                (1, 0, run)
+            });
+            rest = tail;
+        }
+        out
+    }
+    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+}
+
 /// `table-<id>.png`; ids are slugs, anything else is replaced by `_`.
 pub fn png_file_name(table_id: &str) -> String {
     let safe: String = table_id
@@ -150,4 +181,22 @@ pub fn png_file_name(table_id: &str) -> String {
         })
         .collect();
     format!("table-{safe}.png")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_sort_as_people_count_them() {
+        let mut ids = vec!["10", "2", "bar-10", "1", "bar-2", "terrace", "02"];
+        ids.sort_by(|a, b| table_order(a, b));
+        assert_eq!(ids, ["1", "02", "2", "10", "bar-2", "bar-10", "terrace"]);
+    }
+
+    #[test]
+    fn png_names_are_safe_file_names() {
+        assert_eq!(png_file_name("terrace-2"), "table-terrace-2.png");
+        assert_eq!(png_file_name("../x"), "table-___x.png");
+    }
 }

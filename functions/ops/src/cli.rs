@@ -1,0 +1,193 @@
+//! `tabletap-ops`: what an operator needs to put a restaurant on a freshly
+//! deployed stack and keep it running, through the same use cases as the
+//! local CLI (`tabletap-local`) and the owner pages.
+
+use crate::aws::{self, AwsArgs};
+use crate::owners::{self, Invitation};
+use crate::stack::{Target, TargetArgs};
+use crate::store;
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use tabletap_app::ports::{RestaurantStore, TableStore};
+use tabletap_app::use_cases::import_restaurant::{import_restaurant, parse_restaurant_file};
+use tabletap_core::ids::RestaurantId;
+use tabletap_core::restaurant::Restaurant;
+use tabletap_qrsheet::command::SheetArgs;
+use tabletap_qrsheet::{Sheet, table_link, table_order};
+use tabletap_store_dynamodb::DynamoDbStore;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tabletap-ops",
+    version,
+    about = "Set up and run a deployed TableTap stack: restaurants, owners, table links, QR sheets.",
+    after_help = "Example:\n  tabletap-ops --stack tabletap create-restaurant --file my-restaurant.yaml\n  \
+                  tabletap-ops --stack tabletap create-owner --restaurant demo --email owner@example.com\n  \
+                  tabletap-ops --stack tabletap qr-sheet --restaurant demo --out tables.pdf\n\
+                  See docs/ops.md."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    target: TargetArgs,
+    #[command(flatten)]
+    aws: AwsArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create or update a restaurant, its menu and tables from a YAML or
+    /// JSON restaurant file (the format of functions/local/demo/trattoria.yaml).
+    /// Tables already there keep their QR codes.
+    CreateRestaurant {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Invite the restaurant's owner: a Cognito user with this email (Cognito
+    /// emails a temporary password) in the group `<restaurant>:owner`.
+    CreateOwner {
+        /// The restaurant's id (`restaurant.id` in its file).
+        #[arg(long)]
+        restaurant: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// List the restaurant's tables with their ordering links.
+    Tables {
+        /// The restaurant's id (`restaurant.id` in its file).
+        #[arg(long)]
+        restaurant: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Write the printable QR sheet (PDF, six codes per page with cut marks)
+    /// and optionally one PNG per table.
+    QrSheet {
+        /// The restaurant's id (`restaurant.id` in its file).
+        #[arg(long)]
+        restaurant: String,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        sheet: SheetArgs,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct SiteArgs {
+    /// The diner site's address; links are <site-url>/t/<token>. Default:
+    /// the stack's SiteUrl output.
+    #[arg(long)]
+    site_url: Option<String>,
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let config = aws::load(&self.aws).await?;
+        let target = Target::resolve(&config, &self.target).await?;
+        let open_store = || async { store::open(&config, target.table()?, &target.region).await };
+        match self.command {
+            Command::CreateRestaurant { file } => {
+                let store = open_store().await?;
+                create_restaurant(&store, &file).await
+            }
+            Command::CreateOwner { restaurant, email } => {
+                let restaurant = RestaurantId::parse(restaurant)?;
+                owners::check_email(&email)?;
+                let store = open_store().await?;
+                let found = existing_restaurant(&store, &restaurant).await?;
+                let pool = target.user_pool_id()?;
+                let cognito = aws_sdk_cognitoidentityprovider::Client::new(&config);
+                owners::check_pool(&cognito, pool, &target.region).await?;
+                let invitation =
+                    owners::create_owner(&cognito, pool, &restaurant, &found.name, &email).await?;
+                let group = owners::owner_group(&restaurant);
+                match invitation {
+                    Invitation::Sent => println!(
+                        "Created owner {email} in group {group} of user pool {pool}. Cognito \
+                         emailed them a temporary password; they choose their own at first sign-in."
+                    ),
+                    Invitation::AlreadyUser => println!(
+                        "{email} already had an account in user pool {pool}; added to group {group} \
+                         (no new email was sent)."
+                    ),
+                }
+                Ok(())
+            }
+            Command::Tables { restaurant, site } => {
+                let restaurant = RestaurantId::parse(restaurant)?;
+                let site_url = target.site_url(site.site_url.as_deref())?;
+                let store = open_store().await?;
+                existing_restaurant(&store, &restaurant).await?;
+                let mut tables = store.list_tables(&restaurant).await?;
+                if tables.is_empty() {
+                    println!(
+                        "Restaurant {restaurant} has no tables yet: add them to its restaurant \
+                         file and run create-restaurant again."
+                    );
+                }
+                tables.sort_by(|a, b| table_order(a.id.as_str(), b.id.as_str()));
+                for table in tables {
+                    println!(
+                        "  {:<12} {}",
+                        table.label,
+                        table_link(&site_url, &table.token)
+                    );
+                }
+                Ok(())
+            }
+            Command::QrSheet {
+                restaurant,
+                site,
+                sheet,
+            } => {
+                let restaurant = RestaurantId::parse(restaurant)?;
+                let site_url = target.site_url(site.site_url.as_deref())?;
+                let store = open_store().await?;
+                let found = existing_restaurant(&store, &restaurant).await?;
+                let tables = store.list_tables(&restaurant).await?;
+                let summary = sheet.write(Sheet::for_restaurant(&found, &tables, &site_url))?;
+                println!("{summary}");
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn create_restaurant(store: &DynamoDbStore, file: &Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let parsed = parse_restaurant_file(&file.to_string_lossy(), &text)?;
+    let report = import_restaurant(store, parsed).await?;
+    println!(
+        "Imported {} into table {}: {} categories, {} items; tables: {} new, {} kept their QR codes.",
+        report.restaurant,
+        store.table_name(),
+        report.categories,
+        report.items,
+        report.tables_created,
+        report.tables_kept
+    );
+    println!(
+        "Next: tabletap-ops create-owner --restaurant {r} --email OWNER_EMAIL, then \
+         tabletap-ops qr-sheet --restaurant {r} --out tables.pdf",
+        r = report.restaurant
+    );
+    Ok(())
+}
+
+async fn existing_restaurant(
+    store: &DynamoDbStore,
+    restaurant: &RestaurantId,
+) -> anyhow::Result<Restaurant> {
+    match store.get_restaurant(restaurant).await? {
+        Some(found) => Ok(found),
+        None => bail!(
+            "there is no restaurant \"{restaurant}\" in table {}: create it first with \
+             `tabletap-ops create-restaurant --file FILE` (the file's restaurant.id is the name to use)",
+            store.table_name()
+        ),
+    }
+}
