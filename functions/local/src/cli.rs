@@ -103,6 +103,8 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },
+    /// Write the printable QR sheet (PDF, six codes per page) and optionally one PNG per table.
+    QrSheet(crate::qr_sheet::QrSheetArgs),
 }
 
 impl Cli {
@@ -147,6 +149,7 @@ impl Cli {
                 );
                 Ok(())
             }
+            Some(Command::QrSheet(args)) => args.run(&store).await,
         }
     }
 }

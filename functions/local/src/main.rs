@@ -8,6 +8,7 @@ mod http_bridge;
 mod kitchen;
 mod outbox;
 mod payments;
+mod qr_sheet;
 mod seed;
 mod server;
 mod test_payment;
