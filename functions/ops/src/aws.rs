@@ -3,9 +3,11 @@
 //! say what to do next instead of an SDK error chain.
 
 use anyhow::{Context, anyhow};
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::ProvideCredentials;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use std::time::Duration;
 
 /// Where and as whom to talk to AWS; each flag overrides the usual AWS
 /// environment variables and profile settings.
@@ -27,7 +29,12 @@ pub struct AwsArgs {
 /// Loads the configuration as the AWS CLI would and fails now, with advice,
 /// when there is no region or no credentials.
 pub async fn load(args: &AwsArgs) -> anyhow::Result<SdkConfig> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    // An unreachable endpoint fails in seconds instead of hanging.
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_timeout(Duration::from_secs(60))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
     if let Some(profile) = &args.profile {
         loader = loader.profile_name(profile);
     }
@@ -74,7 +81,7 @@ where
     match &error {
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => anyhow!(
             "cannot reach AWS to {what} ({}): check the network, --region and --endpoint-url",
-            DisplayErrorContext(&error)
+            causes(&error)
         ),
         SdkError::ServiceError(service) => {
             let code = service.err().code().unwrap_or("unknown error");
@@ -95,4 +102,19 @@ where
         }
         _ => anyhow!("cannot {what}: {}", DisplayErrorContext(&error)),
     }
+}
+
+/// The messages of an error and its sources, without the Debug dumps
+/// DisplayErrorContext adds: "dispatch failure: io error: ... refused".
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut messages: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(current) = next {
+        let message = current.to_string();
+        if !messages.iter().any(|m| m.contains(&message)) {
+            messages.push(message);
+        }
+        next = current.source();
+    }
+    messages.join(": ")
 }

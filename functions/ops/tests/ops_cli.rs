@@ -595,6 +595,28 @@ async fn mistakes_get_an_answer_that_says_what_to_do() {
     ]);
     assert!(error.contains("missing field"), "{error}");
 
+    // Nothing listening where the requests go.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let error = run(&[
+        "--endpoint-url",
+        &format!("http://{closed}"),
+        "--table",
+        &table,
+        "tables",
+        "--restaurant",
+        "demo",
+        "--site-url",
+        SITE,
+    ]);
+    assert!(
+        error.contains("cannot reach AWS to read DynamoDB table"),
+        "{error}"
+    );
+    assert!(error.contains("Connection refused"), "{error}");
+
     // No credentials anywhere: said before any request is made.
     let mut command = stand.command();
     command
