@@ -36,11 +36,12 @@ fn printed_links(data_dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+/// Each table's cell decoded on its own, as a phone over one sticker sees it.
 fn decoded(pdf: &Path, dir: &Path) -> BTreeSet<String> {
-    support::pdf_pages_to_png(pdf, 150, dir)
-        .iter()
-        .flat_map(|page| support::decode_qr_codes(page))
-        .collect()
+    let layout = tabletap_qrsheet::Layout::for_paper(tabletap_qrsheet::Paper::A4);
+    let cells = support::decode_cells(pdf, &layout, 10, 150, dir);
+    assert!(cells.iter().all(|c| c.len() == 1), "{cells:?}");
+    cells.into_iter().flatten().collect()
 }
 
 #[test]
@@ -69,7 +70,7 @@ fn the_sheet_carries_every_tables_current_link() {
         ],
     );
     assert!(
-        out.contains("10 tables of Trattoria Demo on 2 a4 pages"),
+        out.contains("10 tables of Trattoria Demo on 2 A4 pages"),
         "{out}"
     );
     assert_eq!(decoded(&pdf, &first), links);

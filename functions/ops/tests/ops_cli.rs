@@ -21,6 +21,7 @@ use tabletap_api::{AppState, Route};
 use tabletap_app::ports::{SystemClock, TableStore};
 use tabletap_app::use_cases::rotate_table_token::rotate_table_token;
 use tabletap_core::ids::{RestaurantId, TableId};
+use tabletap_qrsheet::{Layout, Paper};
 use tabletap_store_dynamodb::DynamoDbStore;
 use tabletap_store_dynamodb::local::fresh_test_store;
 
@@ -387,7 +388,7 @@ async fn with_only_the_stack_name_every_command_finds_table_pool_and_site() {
         pngs.to_str().unwrap(),
     ]);
     assert!(
-        out.contains("10 tables of Trattoria Demo on 2 a4 pages"),
+        out.contains("10 tables of Trattoria Demo on 2 A4 pages"),
         "{out}"
     );
     let restaurant = RestaurantId::parse("demo").unwrap();
@@ -398,7 +399,10 @@ async fn with_only_the_stack_name_every_command_finds_table_pool_and_site() {
             .collect()
     };
     let tables = stand.store.list_tables(&restaurant).await.unwrap();
-    assert_eq!(decode_sheet(&pdf, dir.path()), current(&tables));
+    assert_eq!(
+        decode_sheet(&pdf, Paper::A4, tables.len(), dir.path()),
+        current(&tables)
+    );
     for table in &tables {
         let png = pngs.join(format!("table-{}.png", table.id.as_str()));
         assert_eq!(
@@ -433,7 +437,7 @@ async fn with_only_the_stack_name_every_command_finds_table_pool_and_site() {
         "--paper",
         "letter",
     ]);
-    let decoded = decode_sheet(&pdf, &again);
+    let decoded = decode_sheet(&pdf, Paper::Letter, 10, &again);
     let tables = stand.store.list_tables(&restaurant).await.unwrap();
     assert_eq!(decoded, current(&tables));
     assert!(decoded.contains(&format!("{site}/t/{}", rotated.token.as_str())));
@@ -450,13 +454,15 @@ async fn with_only_the_stack_name_every_command_finds_table_pool_and_site() {
     assert_eq!(body["code"], "table_revoked");
 }
 
-fn decode_sheet(pdf: &Path, dir: &Path) -> BTreeSet<String> {
-    let mut all = Vec::new();
-    for page in support::pdf_pages_to_png(pdf, 150, dir) {
-        all.extend(support::decode_qr_codes(&page));
+/// Every cell of the sheet decoded on its own (as a phone over one sticker
+/// sees it): exactly one code each, no link twice.
+fn decode_sheet(pdf: &Path, paper: Paper, count: usize, dir: &Path) -> BTreeSet<String> {
+    let cells = support::decode_cells(pdf, &Layout::for_paper(paper), count, 150, dir);
+    for (index, cell) in cells.iter().enumerate() {
+        assert_eq!(cell.len(), 1, "cell {index}: {cell:?}");
     }
-    let set: BTreeSet<String> = all.iter().cloned().collect();
-    assert_eq!(set.len(), all.len(), "no code twice: {all:?}");
+    let set: BTreeSet<String> = cells.iter().flatten().cloned().collect();
+    assert_eq!(set.len(), count, "no code twice: {cells:?}");
     set
 }
 

@@ -48,7 +48,7 @@ impl SheetArgs {
             sheet.tables.len(),
             sheet.restaurant_name,
             sheet.tables.len().div_ceil(per_page),
-            self.paper
+            self.paper.name()
         );
         if let Some(dir) = &self.png_dir {
             std::fs::create_dir_all(dir)

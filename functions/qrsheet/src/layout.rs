@@ -20,6 +20,14 @@ pub enum Paper {
 }
 
 impl Paper {
+    /// As people call it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "US Letter",
+        }
+    }
+
     pub fn size(self) -> (f32, f32) {
         match self {
             Paper::A4 => (21.0 * CM, 29.7 * CM),

@@ -4,7 +4,7 @@
 mod support;
 
 use std::collections::BTreeSet;
-use tabletap_qrsheet::{DEFAULT_CAPTION, Paper, Sheet, SheetTable};
+use tabletap_qrsheet::{DEFAULT_CAPTION, Layout, Paper, Sheet, SheetTable};
 
 fn eight_tables() -> Sheet {
     let labels = [
@@ -44,14 +44,16 @@ fn every_code_on_the_pdf_decodes_to_its_tables_link_on_both_papers() {
         let dir = tempfile::tempdir().unwrap();
         let pdf = dir.path().join("sheet.pdf");
         std::fs::write(&pdf, sheet.render_pdf(paper).unwrap()).unwrap();
-        // 150 dpi: an ordinary office printer's coarsest useful setting.
-        let pages = support::pdf_pages_to_png(&pdf, 150, dir.path());
+        let pages = support::pdf_pages_to_png(&pdf, 30, dir.path());
         assert_eq!(pages.len(), 2, "{paper}: 8 tables at 6 per page");
-        let per_page: Vec<Vec<String>> =
-            pages.iter().map(|p| support::decode_qr_codes(p)).collect();
-        assert_eq!(per_page[0].len(), 6, "{paper}: {per_page:?}");
-        assert_eq!(per_page[1].len(), 2, "{paper}: {per_page:?}");
-        let decoded: BTreeSet<String> = per_page.into_iter().flatten().collect();
+        // Each cell on its own, as a phone over one sticker sees it, at
+        // 150 dpi (an office printer's coarsest useful setting): exactly
+        // one code, its own table's link.
+        let cells = support::decode_cells(&pdf, &Layout::for_paper(paper), 8, 150, dir.path());
+        for (cell, table) in cells.iter().zip(&sheet.tables) {
+            assert_eq!(cell, &[table.link.clone()], "{paper}: {}", table.label);
+        }
+        let decoded: BTreeSet<String> = cells.into_iter().flatten().collect();
         assert_eq!(decoded, links(&sheet), "{paper}");
     }
 }

@@ -70,3 +70,44 @@ pub fn decode_qr_codes(image: &Path) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .collect()
 }
+
+/// Decodes each table's cell on its own, as a phone held over one sticker
+/// would see it: the cell is cut out of its page by pdftoppm at `dpi`.
+/// Returns the codes found in each of the first `count` cells, in order.
+pub fn decode_cells(
+    pdf: &Path,
+    layout: &tabletap_qrsheet::Layout,
+    count: usize,
+    dpi: u32,
+    out_dir: &Path,
+) -> Vec<Vec<String>> {
+    let scale = dpi as f32 / 72.0;
+    (0..count)
+        .map(|index| {
+            let page = index / layout.per_page() + 1;
+            let cell = layout.cell(index);
+            let x = (cell.left * scale).round() as i64;
+            let y = ((layout.page_height - (cell.bottom + cell.height)) * scale).round() as i64;
+            let (w, h) = (
+                (cell.width * scale).round() as i64,
+                (cell.height * scale).round() as i64,
+            );
+            let prefix = out_dir.join(format!("cell-{index}"));
+            let output = Command::new(tool("pdftoppm"))
+                .args(["-r", &dpi.to_string(), "-gray", "-png", "-singlefile"])
+                .args(["-f", &page.to_string(), "-l", &page.to_string()])
+                .args(["-x", &x.to_string(), "-y", &y.to_string()])
+                .args(["-W", &w.to_string(), "-H", &h.to_string()])
+                .arg(pdf)
+                .arg(&prefix)
+                .output()
+                .expect("run pdftoppm");
+            assert!(
+                output.status.success(),
+                "pdftoppm failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            decode_qr_codes(&prefix.with_extension("png"))
+        })
+        .collect()
+}
