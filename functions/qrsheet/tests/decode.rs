@@ -51,7 +51,12 @@ fn every_code_on_the_pdf_decodes_to_its_tables_link_on_both_papers() {
         // one code, its own table's link.
         let cells = support::decode_cells(&pdf, &Layout::for_paper(paper), 8, 150, dir.path());
         for (cell, table) in cells.iter().zip(&sheet.tables) {
-            assert_eq!(cell, &[table.link.clone()], "{paper}: {}", table.label);
+            assert_eq!(
+                cell,
+                std::slice::from_ref(&table.link),
+                "{paper}: {}",
+                table.label
+            );
         }
         let decoded: BTreeSet<String> = cells.into_iter().flatten().collect();
         assert_eq!(decoded, links(&sheet), "{paper}");
