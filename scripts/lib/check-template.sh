@@ -30,6 +30,15 @@ export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_M
 export SAM_CLI_TELEMETRY=0 SAM_CLI_DISABLE_UPDATE_CHECK=1
 
 failed=0
+# samconfig.toml must be valid TOML (each key once per table): sam validate
+# never reads its build and deploy sections, and `sam build` refuses a file
+# that sets a key twice. Python's own parser is the strict reference.
+say "samconfig.toml parses (tomllib)"
+if ! "$PY_BIN/python" -c 'import sys, tomllib; tomllib.load(open(sys.argv[1], "rb"))' "$ROOT/samconfig.toml"; then
+    say "samconfig.toml is not valid TOML (a key set twice?): see the error above"
+    failed=1
+fi
+
 say "cfn-lint $("$PY_BIN/cfn-lint" --version | awk '{print $2}') on ${TEMPLATE#"$ROOT"/}"
 # Informational findings (I*) are shown but do not fail; errors (E*) and
 # warnings (W*) do. cfn-lint exits with a bit mask: 2 error, 4 warning, 8 info.
