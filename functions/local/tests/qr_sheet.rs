@@ -36,14 +36,6 @@ fn printed_links(data_dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// Each table's cell decoded on its own, as a phone over one sticker sees it.
-fn decoded(pdf: &Path, dir: &Path) -> BTreeSet<String> {
-    let layout = tabletap_qrsheet::Layout::for_paper(tabletap_qrsheet::Paper::A4);
-    let cells = support::decode_cells(pdf, &layout, 10, 150, dir);
-    assert!(cells.iter().all(|c| c.len() == 1), "{cells:?}");
-    cells.into_iter().flatten().collect()
-}
-
 #[test]
 fn the_sheet_carries_every_tables_current_link() {
     let dir = tempfile::tempdir().unwrap();
@@ -73,7 +65,10 @@ fn the_sheet_carries_every_tables_current_link() {
         out.contains("10 tables of Trattoria Demo on 2 A4 pages"),
         "{out}"
     );
-    assert_eq!(decoded(&pdf, &first), links);
+    assert_eq!(
+        support::decode_sheet(&pdf, tabletap_qrsheet::Paper::A4, 10, &first),
+        links
+    );
     let from_pngs: BTreeSet<String> = std::fs::read_dir(&pngs)
         .unwrap()
         .flat_map(|e| support::decode_qr_codes(&e.unwrap().path()))
@@ -98,7 +93,7 @@ fn the_sheet_carries_every_tables_current_link() {
             pdf.to_str().unwrap(),
         ],
     );
-    let now = decoded(&pdf, &second);
+    let now = support::decode_sheet(&pdf, tabletap_qrsheet::Paper::A4, 10, &second);
     assert_eq!(now, printed_links(&data));
     assert!(now.contains(&new_link));
     assert_eq!(now.difference(&links).count(), 1, "only table 7 changed");

@@ -21,7 +21,7 @@ use tabletap_api::{AppState, Route};
 use tabletap_app::ports::{SystemClock, TableStore};
 use tabletap_app::use_cases::rotate_table_token::rotate_table_token;
 use tabletap_core::ids::{RestaurantId, TableId};
-use tabletap_qrsheet::{Layout, Paper};
+use tabletap_qrsheet::Paper;
 use tabletap_store_dynamodb::DynamoDbStore;
 use tabletap_store_dynamodb::local::fresh_test_store;
 
@@ -400,7 +400,7 @@ async fn with_only_the_stack_name_every_command_finds_table_pool_and_site() {
     };
     let tables = stand.store.list_tables(&restaurant).await.unwrap();
     assert_eq!(
-        decode_sheet(&pdf, Paper::A4, tables.len(), dir.path()),
+        support::decode_sheet(&pdf, Paper::A4, tables.len(), dir.path()),
         current(&tables)
     );
     for table in &tables {
@@ -437,7 +437,7 @@ async fn with_only_the_stack_name_every_command_finds_table_pool_and_site() {
         "--paper",
         "letter",
     ]);
-    let decoded = decode_sheet(&pdf, Paper::Letter, 10, &again);
+    let decoded = support::decode_sheet(&pdf, Paper::Letter, 10, &again);
     let tables = stand.store.list_tables(&restaurant).await.unwrap();
     assert_eq!(decoded, current(&tables));
     assert!(decoded.contains(&format!("{site}/t/{}", rotated.token.as_str())));
@@ -452,18 +452,6 @@ async fn with_only_the_stack_name_every_command_finds_table_pool_and_site() {
     .await;
     assert_eq!(status, StatusCode::GONE, "{body}");
     assert_eq!(body["code"], "table_revoked");
-}
-
-/// Every cell of the sheet decoded on its own (as a phone over one sticker
-/// sees it): exactly one code each, no link twice.
-fn decode_sheet(pdf: &Path, paper: Paper, count: usize, dir: &Path) -> BTreeSet<String> {
-    let cells = support::decode_cells(pdf, &Layout::for_paper(paper), count, 150, dir);
-    for (index, cell) in cells.iter().enumerate() {
-        assert_eq!(cell.len(), 1, "cell {index}: {cell:?}");
-    }
-    let set: BTreeSet<String> = cells.iter().flatten().cloned().collect();
-    assert_eq!(set.len(), count, "no code twice: {cells:?}");
-    set
 }
 
 /// A stack in moto's CloudFormation whose outputs are those of a deployed

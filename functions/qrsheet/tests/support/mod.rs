@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -20,14 +21,14 @@ fn tool(name: &str) -> PathBuf {
     panic!("{name} is not installed: this test needs pdftoppm and zbarimg; {HOW_TO_INSTALL}");
 }
 
-/// Renders every page of `pdf` to a grey PNG at `dpi`; returns the files in
-/// page order.
-pub fn pdf_pages_to_png(pdf: &Path, dpi: u32, out_dir: &Path) -> Vec<PathBuf> {
-    let prefix = out_dir.join("page");
+/// Runs pdftoppm on `pdf` as a grey PNG at `dpi` with `args` (page range,
+/// crop) and writes to `prefix`; fails the test if pdftoppm does.
+fn pdftoppm(pdf: &Path, dpi: u32, args: &[&str], prefix: &Path) {
     let output = Command::new(tool("pdftoppm"))
         .args(["-r", &dpi.to_string(), "-gray", "-png"])
+        .args(args)
         .arg(pdf)
-        .arg(&prefix)
+        .arg(prefix)
         .output()
         .expect("run pdftoppm");
     assert!(
@@ -35,6 +36,12 @@ pub fn pdf_pages_to_png(pdf: &Path, dpi: u32, out_dir: &Path) -> Vec<PathBuf> {
         "pdftoppm failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Renders every page of `pdf` to a grey PNG at `dpi`; returns the files in
+/// page order.
+pub fn pdf_pages_to_png(pdf: &Path, dpi: u32, out_dir: &Path) -> Vec<PathBuf> {
+    pdftoppm(pdf, dpi, &[], &out_dir.join("page"));
     let mut pages: Vec<PathBuf> = std::fs::read_dir(out_dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -93,21 +100,49 @@ pub fn decode_cells(
                 (cell.height * scale).round() as i64,
             );
             let prefix = out_dir.join(format!("cell-{index}"));
-            let output = Command::new(tool("pdftoppm"))
-                .args(["-r", &dpi.to_string(), "-gray", "-png", "-singlefile"])
-                .args(["-f", &page.to_string(), "-l", &page.to_string()])
-                .args(["-x", &x.to_string(), "-y", &y.to_string()])
-                .args(["-W", &w.to_string(), "-H", &h.to_string()])
-                .arg(pdf)
-                .arg(&prefix)
-                .output()
-                .expect("run pdftoppm");
-            assert!(
-                output.status.success(),
-                "pdftoppm failed: {}",
-                String::from_utf8_lossy(&output.stderr)
+            let (page, x, y, w, h) = (
+                page.to_string(),
+                x.to_string(),
+                y.to_string(),
+                w.to_string(),
+                h.to_string(),
             );
+            let crop = [
+                "-singlefile",
+                "-f",
+                &page,
+                "-l",
+                &page,
+                "-x",
+                &x,
+                "-y",
+                &y,
+                "-W",
+                &w,
+                "-H",
+                &h,
+            ];
+            pdftoppm(pdf, dpi, &crop, &prefix);
             decode_qr_codes(&prefix.with_extension("png"))
         })
         .collect()
+}
+
+/// Every cell of a sheet of `count` tables decoded on its own at 150 dpi
+/// (as a phone over one sticker sees it): exactly one code each, no link
+/// twice. Returns the links.
+pub fn decode_sheet(
+    pdf: &Path,
+    paper: tabletap_qrsheet::Paper,
+    count: usize,
+    dir: &Path,
+) -> BTreeSet<String> {
+    let layout = tabletap_qrsheet::Layout::for_paper(paper);
+    let cells = decode_cells(pdf, &layout, count, 150, dir);
+    for (index, cell) in cells.iter().enumerate() {
+        assert_eq!(cell.len(), 1, "cell {index}: {cell:?}");
+    }
+    let set: BTreeSet<String> = cells.iter().flatten().cloned().collect();
+    assert_eq!(set.len(), count, "no code twice: {cells:?}");
+    set
 }
