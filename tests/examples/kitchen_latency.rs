@@ -20,7 +20,8 @@ async fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(100);
-    let server = LocalServer::start().await;
+    let mut server = LocalServer::start().await;
+    server.lift_order_limits().await;
     let (_client, mut events) = kitchen_subscriber(&server, "demo").await;
     let token = server.table("Table 1").token.clone();
     let mut latencies = Vec::with_capacity(orders);

@@ -176,6 +176,56 @@ impl LocalServer {
     pub fn api(&self, path: &str) -> String {
         format!("{}/api{}", self.base_url, path)
     }
+
+    /// Turns the demo restaurant's order limits off (re-imports the demo
+    /// file with `order_limits` at 0; tables keep their links), for
+    /// benchmarks that place many orders from one table.
+    pub async fn lift_order_limits(&mut self) {
+        let demo = std::fs::read_to_string(repo_root().join("functions/local/demo/trattoria.yaml"))
+            .expect("read the demo restaurant file");
+        let unlimited = demo
+            .replacen("per_table: { orders: 10,", "per_table: { orders: 0,", 1)
+            .replacen(
+                "per_restaurant: { orders: 60,",
+                "per_restaurant: { orders: 0,",
+                1,
+            );
+        assert_eq!(
+            unlimited.matches("{ orders: 0,").count(),
+            2,
+            "the demo file sets both order limits"
+        );
+        let file = self.data_dir().join("demo-unlimited.yaml");
+        std::fs::write(&file, unlimited).expect("write the unlimited demo file");
+        self.stop().await;
+        self.admin(&["import", file.to_str().expect("utf-8 path")]);
+        self.spawn().await;
+    }
+
+    /// How many orders of `restaurant` the data folder holds for the
+    /// business days around today (read with the server stopped).
+    pub async fn stored_orders(&self, restaurant: &str) -> usize {
+        use tabletap_app::ports::OrderStore;
+        let store =
+            tabletap_store_embedded::EmbeddedStore::open(&self.data_dir().join("tabletap.redb"))
+                .expect("open data file");
+        let restaurant =
+            tabletap_core::ids::RestaurantId::parse(restaurant).expect("restaurant id");
+        let mut total = 0;
+        // Around midnight the business day may differ from UTC's date: count
+        // yesterday, today and tomorrow.
+        let today = tabletap_core::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        for day in [today.yesterday().unwrap(), today, today.tomorrow().unwrap()] {
+            total += store
+                .list_orders_for_day(&restaurant, day)
+                .await
+                .expect("list orders")
+                .len();
+        }
+        total
+    }
 }
 
 /// An MQTT client with the kitchen listener's certificate, subscribed to a

@@ -75,6 +75,7 @@ impl ApiError {
                     AppError::InvalidWebhook(_) => (S::BAD_REQUEST, "invalid_signature", message),
                     AppError::PaymentEventTooEarly => (S::CONFLICT, "order_not_visible_yet", message),
                     AppError::NotPayable(_) => (S::CONFLICT, "order_not_payable", message),
+                    AppError::TooManyOrders(_) => (S::TOO_MANY_REQUESTS, "too_many_orders", message),
                     AppError::Store(StoreError::Unavailable(_)) => (
                         S::SERVICE_UNAVAILABLE,
                         "service_unavailable",
@@ -145,10 +146,15 @@ impl ApiError {
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::Text(body))
             .expect("valid response");
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        let retry_after = match &self {
+            ApiError::App(AppError::TooManyOrders(reached)) => Some(reached.retry_after_seconds),
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         response
     }

@@ -5,6 +5,7 @@ use crate::idempotency::BadIdempotencyKey;
 use crate::payments::{PaymentGatewayError, WebhookRejection};
 use crate::ports::StoreError;
 use tabletap_core::cart::CartError;
+use tabletap_core::limits::LimitReached;
 use tabletap_core::takeout::TakeoutError;
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +51,9 @@ pub enum AppError {
     /// The order is not waiting for a payment (test payments only).
     #[error("This order is {0} and cannot be paid.")]
     NotPayable(&'static str),
+    /// An order limit of the restaurant (per table or overall) is reached.
+    #[error("{}", .0.message())]
+    TooManyOrders(LimitReached),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A bug or broken data: logged in full, shown to nobody.

@@ -11,37 +11,123 @@ use sha2::{Digest, Sha256};
 use tabletap_core::Timestamp;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::order::{Order, OrderId};
-use tabletap_core::token::AccessToken;
+use tabletap_core::token::{AccessToken, TOKEN_BYTES};
 
 /// How long a key is remembered. Clients retry within seconds; a day covers
 /// a phone that comes back online much later.
 pub const KEY_LIFETIME: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
+/// What the store keeps of a key: neither the key nor the order's access
+/// token, so reading the table (a backup, a support export) gives nobody an
+/// order's token. A replay derives the token again from the key the client
+/// sends and the record's salt ([`IdempotencyKey::access_token`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdempotencyRecord {
     pub restaurant_id: RestaurantId,
-    pub key: String,
+    /// [`IdempotencyKey::digest`]: the record's name in the store.
+    pub key_digest: String,
     pub request_fingerprint: String,
     pub order_id: OrderId,
-    /// The order's access token, kept so a replay can hand it out again.
-    /// The record expires after [`KEY_LIFETIME`].
-    pub access_token: AccessToken,
+    /// Random, hex; with the key it gives the order's access token.
+    pub token_salt: String,
     pub created_at: Timestamp,
+    /// After this the record is ignored and its key may be used again.
     pub expires_at: Timestamp,
+}
+
+impl IdempotencyRecord {
+    /// A new record for an order placed now with `key`, and the order's
+    /// access token (which only `key`'s holder can derive again).
+    pub fn new(
+        restaurant_id: RestaurantId,
+        key: &IdempotencyKey,
+        request_fingerprint: String,
+        order_id: OrderId,
+        token_salt: String,
+        now: Timestamp,
+    ) -> (Self, AccessToken) {
+        let token = key.access_token(&token_salt);
+        let record = Self {
+            restaurant_id,
+            key_digest: key.digest(),
+            request_fingerprint,
+            order_id,
+            token_salt,
+            created_at: now,
+            expires_at: now.saturating_add(KEY_LIFETIME).unwrap_or(now),
+        };
+        (record, token)
+    }
+
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.expires_at <= now
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("Idempotency-Key must be 1 to 255 visible ASCII characters")]
 pub struct BadIdempotencyKey;
 
+/// A client's Idempotency-Key, checked. Lives only for the request.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl std::fmt::Debug for IdempotencyKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdempotencyKey(..)")
+    }
+}
+
+impl IdempotencyKey {
+    /// Hex SHA-256 of the key: what the store files the record under.
+    pub fn digest(&self) -> String {
+        fingerprint(&[b"tabletap idempotency key", self.0.as_bytes()])
+    }
+
+    /// The access token of the order this key placed: SHA-256 over the
+    /// record's salt and the key, cut to a token's length.
+    pub fn access_token(&self, salt: &str) -> AccessToken {
+        let mut hasher = Sha256::new();
+        for part in [
+            b"tabletap order access token".as_slice(),
+            salt.as_bytes(),
+            self.0.as_bytes(),
+        ] {
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part);
+        }
+        let digest = hasher.finalize();
+        let mut bytes = [0u8; TOKEN_BYTES];
+        bytes.copy_from_slice(&digest[..TOKEN_BYTES]);
+        AccessToken::from_random_bytes(bytes)
+    }
+}
+
 /// Checks a client-supplied key.
-pub fn parse_key(key: &str) -> Result<String, BadIdempotencyKey> {
+pub fn parse_key(key: &str) -> Result<IdempotencyKey, BadIdempotencyKey> {
     let ok = !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic());
     if ok {
-        Ok(key.to_owned())
+        Ok(IdempotencyKey(key.to_owned()))
     } else {
         Err(BadIdempotencyKey)
     }
+}
+
+/// The record a retried request finds: `None` when there is none or it has
+/// expired (its key is free again).
+pub async fn live_record<S>(
+    store: &S,
+    restaurant: &RestaurantId,
+    key: &IdempotencyKey,
+    now: Timestamp,
+) -> Result<Option<IdempotencyRecord>, AppError>
+where
+    S: OrderStore + ?Sized,
+{
+    Ok(store
+        .get_idempotency_record(restaurant, &key.digest())
+        .await?
+        .filter(|record| !record.is_expired(now)))
 }
 
 /// SHA-256 over the parts that make two requests "the same request".
@@ -93,6 +179,30 @@ mod tests {
         assert!(parse_key("").is_err());
         assert!(parse_key("has space").is_err());
         assert!(parse_key(&"k".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn the_record_holds_neither_key_nor_token() {
+        let key = parse_key("b1c4a9e0-5e7f-4bb1-9d7e-3f1c2a8d4e55").unwrap();
+        let at: Timestamp = "2026-12-07T18:00:00Z".parse().unwrap();
+        let (record, token) = IdempotencyRecord::new(
+            RestaurantId::parse("demo").unwrap(),
+            &key,
+            "fp".into(),
+            OrderId::new(at, 7),
+            "5a17".into(),
+            at,
+        );
+        let stored = serde_json::to_string(&record).unwrap();
+        assert!(!stored.contains("b1c4a9e0"), "no key in {stored}");
+        assert!(!stored.contains(token.as_str()), "no token in {stored}");
+        // The key's holder gets the same token back; another key or salt
+        // gets another.
+        assert_eq!(key.access_token(&record.token_salt), token);
+        assert_ne!(parse_key("other").unwrap().access_token("5a17"), token);
+        assert_ne!(key.access_token("5a18"), token);
+        assert!(!record.is_expired(at));
+        assert!(record.is_expired(record.expires_at));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod idempotency;
+pub mod limits;
 pub mod payments;
 pub mod ports;
 pub mod random;

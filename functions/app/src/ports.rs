@@ -196,13 +196,45 @@ pub trait PaymentEventStore: Send + Sync {
     async fn record_payment_event(&self, record: &PaymentEventRecord) -> Result<bool, StoreError>;
 }
 
+/// Counters of order rate limits (see `tabletap_core::limits`): one per
+/// restaurant, counter name and window.
+#[async_trait]
+pub trait RateCounterStore: Send + Sync {
+    /// Counts one more order in the window starting at `window_start_epoch`
+    /// of `counter`, unless the window already holds `limit`: a conditional
+    /// increment, so concurrent requests can never count past the limit.
+    /// `false` when the window is full (nothing was counted). A counter is
+    /// forgotten after `forget_after` (the store's TTL).
+    async fn take_rate_slot(
+        &self,
+        restaurant: &RestaurantId,
+        counter: &str,
+        window_start_epoch: i64,
+        limit: u32,
+        forget_after: Timestamp,
+    ) -> Result<bool, StoreError>;
+}
+
 /// Everything a deployment's store offers; each adapter implements all of it.
 pub trait Store:
-    RestaurantStore + MenuStore + TableStore + OrderStore + DispatchLog + PaymentEventStore
+    RestaurantStore
+    + MenuStore
+    + TableStore
+    + OrderStore
+    + DispatchLog
+    + PaymentEventStore
+    + RateCounterStore
 {
 }
-impl<T: RestaurantStore + MenuStore + TableStore + OrderStore + DispatchLog + PaymentEventStore>
-    Store for T
+impl<
+    T: RestaurantStore
+        + MenuStore
+        + TableStore
+        + OrderStore
+        + DispatchLog
+        + PaymentEventStore
+        + RateCounterStore,
+> Store for T
 {
 }
 

@@ -23,3 +23,11 @@ pub fn order_id_entropy() -> u128 {
     let bytes = random_bytes::<16>();
     u128::from_le_bytes(bytes) >> 48
 }
+
+/// 128 random bits as hex, for the idempotency record's token salt.
+pub fn salt() -> String {
+    random_bytes::<16>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

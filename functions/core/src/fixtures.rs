@@ -119,6 +119,7 @@ pub fn berlin() -> Restaurant {
         dine_in_requires_approval: false,
         day_starts_at_hour: 4,
         takeout: Default::default(),
+        order_limits: Default::default(),
     }
 }
 

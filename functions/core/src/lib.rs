@@ -8,6 +8,7 @@ pub mod cart;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod ids;
+pub mod limits;
 pub mod menu;
 pub mod money;
 pub mod money_format;

@@ -1,6 +1,7 @@
 //! A restaurant (one location) and the settings that change how it sells.
 
 use crate::ids::RestaurantId;
+use crate::limits::{LimitError, OrderLimits};
 use crate::money::{Currency, TaxRate};
 use crate::takeout::{PickupSlot, TakeoutError, TakeoutSettings, check_pickup_time, pickup_slots};
 use jiff::Timestamp;
@@ -18,6 +19,8 @@ pub enum RestaurantError {
     BadName,
     #[error("day_starts_at_hour must be between 0 and 23, got {0}")]
     BadDayStart(u8),
+    #[error(transparent)]
+    BadLimits(#[from] LimitError),
 }
 
 /// Whether menu prices already contain tax (usual in Europe) or tax is added
@@ -51,6 +54,9 @@ pub struct Restaurant {
     /// Takeout with online payment; off unless configured.
     #[serde(default)]
     pub takeout: TakeoutSettings,
+    /// How many orders one table, and the restaurant as a whole, may send.
+    #[serde(default)]
+    pub order_limits: OrderLimits,
 }
 
 fn default_day_start() -> u8 {
@@ -78,6 +84,7 @@ impl Restaurant {
         if self.day_starts_at_hour > 23 {
             return Err(RestaurantError::BadDayStart(self.day_starts_at_hour));
         }
+        self.order_limits.validate()?;
         Ok(())
     }
 

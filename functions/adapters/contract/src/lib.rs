@@ -16,7 +16,7 @@ use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_core::order::{Order, OrderId, OrderStatus};
 use tabletap_core::payment::{OrderPayment, PaymentState};
 use tabletap_core::table::{Table, TokenLookup};
-use tabletap_core::token::{AccessToken, TableToken};
+use tabletap_core::token::TableToken;
 
 /// Generates one `#[tokio::test]` per contract check. `$make` is an
 /// expression producing a future of a fresh store.
@@ -42,6 +42,10 @@ macro_rules! store_contract_tests {
             unpaid_orders_keep_their_expiry_and_payment,
             order_payment_is_a_conditional_write,
             a_payment_racing_the_expiry_has_one_winner,
+            rate_slots_stop_at_the_limit,
+            rate_counters_are_per_restaurant_counter_and_window,
+            concurrent_rate_slots_never_pass_the_limit,
+            an_expired_idempotency_record_frees_its_key,
         );
     };
     (@each $make:expr; $($check:ident),+ $(,)?) => {
@@ -82,12 +86,15 @@ fn order_for(restaurant: &str, nth: u8, day: &str) -> Order {
 fn idempotency_for(order: &Order, key: &str) -> IdempotencyRecord {
     IdempotencyRecord {
         restaurant_id: order.restaurant_id.clone(),
-        key: key.to_owned(),
+        key_digest: key.to_owned(),
         request_fingerprint: "fp".into(),
         order_id: order.id.clone(),
-        access_token: AccessToken::from_random_bytes([5; 16]),
+        token_salt: "5a17".into(),
         created_at: order.placed_at,
-        expires_at: order.placed_at,
+        expires_at: order
+            .placed_at
+            .saturating_add(jiff::SignedDuration::from_hours(24))
+            .unwrap(),
     }
 }
 
@@ -716,4 +723,123 @@ pub async fn a_payment_racing_the_expiry_has_one_winner<S: Store + 'static>(stor
         stored.status,
         OrderStatus::Accepted | OrderStatus::Expired
     ));
+}
+
+/// A far-future TTL for rate counters in these checks.
+fn rate_ttl() -> Timestamp {
+    "2030-01-01T00:00:00Z".parse().unwrap()
+}
+
+pub async fn rate_slots_stop_at_the_limit<S: Store>(store: Arc<S>) {
+    let r = rid("rate-a");
+    for nth in 1..=3 {
+        assert!(
+            store
+                .take_rate_slot(&r, "table#t1", 1_800_000_000, 3, rate_ttl())
+                .await
+                .unwrap(),
+            "slot {nth} of 3 is given"
+        );
+    }
+    assert!(
+        !store
+            .take_rate_slot(&r, "table#t1", 1_800_000_000, 3, rate_ttl())
+            .await
+            .unwrap(),
+        "the fourth slot of a window of 3 is refused"
+    );
+    // Refusing counts nothing: raising the limit gives exactly one more.
+    assert!(
+        store
+            .take_rate_slot(&r, "table#t1", 1_800_000_000, 4, rate_ttl())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .take_rate_slot(&r, "table#t1", 1_800_000_000, 4, rate_ttl())
+            .await
+            .unwrap()
+    );
+}
+
+pub async fn rate_counters_are_per_restaurant_counter_and_window<S: Store>(store: Arc<S>) {
+    let (a, b) = (rid("rate-b"), rid("rate-c"));
+    let window = 1_800_000_600;
+    assert!(
+        store
+            .take_rate_slot(&a, "table#t1", window, 1, rate_ttl())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .take_rate_slot(&a, "table#t1", window, 1, rate_ttl())
+            .await
+            .unwrap()
+    );
+    // Another table, another restaurant, the next window: each its own count.
+    assert!(
+        store
+            .take_rate_slot(&a, "table#t2", window, 1, rate_ttl())
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .take_rate_slot(&b, "table#t1", window, 1, rate_ttl())
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .take_rate_slot(&a, "table#t1", window + 600, 1, rate_ttl())
+            .await
+            .unwrap()
+    );
+}
+
+pub async fn concurrent_rate_slots_never_pass_the_limit<S: Store + 'static>(store: Arc<S>) {
+    let r = rid("rate-d");
+    let tasks = (0..20).map(|_| {
+        let (store, r) = (Arc::clone(&store), r.clone());
+        tokio::spawn(async move {
+            store
+                .take_rate_slot(&r, "restaurant#dine-in", 1_800_001_200, 5, rate_ttl())
+                .await
+                .unwrap()
+        })
+    });
+    let given = join_all(tasks)
+        .await
+        .into_iter()
+        .filter(|given| *given.as_ref().unwrap())
+        .count();
+    assert_eq!(given, 5, "20 concurrent requests against a limit of 5");
+}
+
+pub async fn an_expired_idempotency_record_frees_its_key<S: Store>(store: Arc<S>) {
+    let first = order_for("idem-x", 1, "2026-11-21");
+    let mut old = idempotency_for(&first, "reused-key");
+    old.expires_at = first
+        .placed_at
+        .saturating_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    store.create_order(&first, Some(&old)).await.unwrap();
+    // A day later the same key places a new order: the expired record is
+    // replaced, not replayed.
+    let mut later = order_for("idem-x", 2, "2026-11-22");
+    later.id = OrderId::new(later.placed_at, 99);
+    let fresh = idempotency_for(&later, "reused-key");
+    assert!(matches!(
+        store.create_order(&later, Some(&fresh)).await.unwrap(),
+        CreateOrderOutcome::Created
+    ));
+    assert_eq!(
+        store
+            .get_idempotency_record(&later.restaurant_id, "reused-key")
+            .await
+            .unwrap(),
+        Some(fresh)
+    );
 }

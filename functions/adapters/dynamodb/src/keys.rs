@@ -75,6 +75,12 @@ pub(crate) fn order_sequence(restaurant: &RestaurantId, day: Date) -> ItemKey {
     in_restaurant(restaurant, format!("ORDER_SEQUENCE#{day}"))
 }
 
+/// One window of an order rate-limit counter (`table#<id>`,
+/// `restaurant#dine-in`, ...).
+pub(crate) fn rate_counter(restaurant: &RestaurantId, counter: &str, window_start: i64) -> ItemKey {
+    in_restaurant(restaurant, format!("RATE#{counter}#{window_start}"))
+}
+
 /// A processed payment provider event (`evt_...`), for the webhook's dedupe.
 pub(crate) fn payment_event(restaurant: &RestaurantId, event_id: &str) -> ItemKey {
     in_restaurant(restaurant, format!("PAYMENT_EVENT#{event_id}"))

@@ -14,6 +14,7 @@ mod menus;
 mod order_status;
 mod orders;
 mod payments;
+mod rate_counters;
 mod requests;
 mod restaurants;
 pub mod schema;

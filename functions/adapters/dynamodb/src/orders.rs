@@ -7,7 +7,7 @@ use crate::DynamoDbStore;
 use crate::errors::{unavailable, unavailable_because};
 use crate::items::{Envelope, Item, from_item, to_item};
 use crate::keys;
-use crate::schema::{GSI1, GSI1_PK, PK};
+use crate::schema::{EXPIRES_AT_EPOCH, GSI1, GSI1_PK, PK};
 use crate::transactions::{MAX_ATTEMPTS, Reasons, Transaction, back_off, build_put, write};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
@@ -145,12 +145,23 @@ impl DynamoDbStore {
         order: &Order,
         record: &IdempotencyRecord,
     ) -> Result<CreateOrderOutcome, StoreError> {
-        let record_key = keys::idempotency(&record.restaurant_id, &record.key);
+        let record_key = keys::idempotency(&record.restaurant_id, &record.key_digest);
         let mut envelope = Envelope::new(record_key.clone(), "idempotency");
         envelope.expires_at = Some(record.expires_at);
-        // On a lost condition, DynamoDB hands back the record that won.
+        // A record DynamoDB's TTL has not deleted yet but that has expired
+        // frees its key: the new record replaces it. On a lost condition,
+        // DynamoDB hands back the record that won.
         let record_put = build_put(
-            new_item_put(&self.table, to_item(record, envelope)?)
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(to_item(record, envelope)?))
+                .condition_expression("attribute_not_exists(#pk) OR #expires <= :now")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#expires", EXPIRES_AT_EPOCH)
+                .expression_attribute_values(
+                    ":now",
+                    AttributeValue::N(record.created_at.as_second().to_string()),
+                )
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 ),
@@ -164,10 +175,11 @@ impl DynamoDbStore {
             };
             let reasons = Reasons(&reasons);
             if reasons.condition_failed(1) {
-                let winner = match reasons.0[1].item() {
+                let winner: Option<IdempotencyRecord> = match reasons.0[1].item() {
                     Some(item) => Some(from_item(item.clone())?),
                     None => self.get_record(&record_key).await?,
                 };
+                let winner = winner.filter(|w| !w.is_expired(record.created_at));
                 match winner {
                     Some(winner) => return Ok(CreateOrderOutcome::IdempotencyKeyTaken(winner)),
                     // The record expired in between: the key is free again.

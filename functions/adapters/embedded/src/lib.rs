@@ -10,6 +10,7 @@
 mod change_feed;
 mod dispatch_log;
 mod payments;
+mod rate_counters;
 
 use anyhow::Context;
 use async_trait::async_trait;
@@ -115,6 +116,7 @@ impl EmbeddedStore {
         txn.open_table(change_feed::ORDER_CHANGES)?;
         txn.open_table(dispatch_log::DISPATCH_STEPS)?;
         txn.open_table(payments::PAYMENT_EVENTS)?;
+        txn.open_table(rate_counters::RATE_COUNTERS)?;
         txn.commit()?;
         Ok(Self {
             db: Arc::new(db),
@@ -313,8 +315,9 @@ impl OrderStore for EmbeddedStore {
         let idempotency = idempotency
             .map(|record| {
                 Ok::<_, StoreError>((
-                    format!("{}/{}", record.restaurant_id, record.key),
+                    format!("{}/{}", record.restaurant_id, record.key_digest),
                     encode(record)?,
+                    record.created_at,
                 ))
             })
             .transpose()?;
@@ -322,15 +325,17 @@ impl OrderStore for EmbeddedStore {
             .blocking(move |db| {
                 let txn = db.begin_write().map_err(unavailable)?;
                 {
-                    if let Some((idem_key, idem_bytes)) = &idempotency {
+                    if let Some((idem_key, idem_bytes, now)) = &idempotency {
                         let mut records = txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
-                        if let Some(existing) =
-                            records.get(idem_key.as_str()).map_err(unavailable)?
-                        {
+                        let existing = records
+                            .get(idem_key.as_str())
+                            .map_err(unavailable)?
+                            .map(|entry| decode::<IdempotencyRecord>(entry.value()))
+                            .transpose()?;
+                        // An expired record frees its key: the new one replaces it.
+                        if let Some(existing) = existing.filter(|r| !r.is_expired(*now)) {
                             // Dropping the transaction aborts it: nothing written.
-                            return Ok(CreateOrderOutcome::IdempotencyKeyTaken(decode(
-                                existing.value(),
-                            )?));
+                            return Ok(CreateOrderOutcome::IdempotencyKeyTaken(existing));
                         }
                         records
                             .insert(idem_key.as_str(), idem_bytes.as_slice())

@@ -3,8 +3,11 @@
 //! are written in one atomic step.
 
 use crate::error::AppError;
-use crate::idempotency::{self, IdempotencyRecord, KEY_LIFETIME};
-use crate::ports::{Clock, CreateOrderOutcome, MenuStore, OrderStore, RestaurantStore, TableStore};
+use crate::idempotency::{self, IdempotencyKey, IdempotencyRecord};
+use crate::limits::{OrderSource, take_order_slot};
+use crate::ports::{
+    Clock, CreateOrderOutcome, MenuStore, OrderStore, RateCounterStore, RestaurantStore, TableStore,
+};
 use crate::random;
 use crate::use_cases::get_table::get_table;
 use tabletap_core::cart::{CartRequest, price_cart};
@@ -31,7 +34,7 @@ pub async fn place_dine_in_order<S>(
     request: PlaceDineInOrder<'_>,
 ) -> Result<PlacedOrder, AppError>
 where
-    S: TableStore + RestaurantStore + MenuStore + OrderStore + ?Sized,
+    S: TableStore + RestaurantStore + MenuStore + OrderStore + RateCounterStore + ?Sized,
 {
     let key = request
         .idempotency_key
@@ -44,9 +47,10 @@ where
     let fingerprint = idempotency::fingerprint(&[table.token.as_str().as_bytes(), &cart_bytes]);
 
     if let Some(key) = &key
-        && let Some(record) = store.get_idempotency_record(&restaurant.id, key).await?
+        && let Some(record) =
+            idempotency::live_record(store, &restaurant.id, key, clock.now()).await?
     {
-        return replay(store, record, &fingerprint).await;
+        return replay(store, record, key, &fingerprint).await;
     }
 
     let menu = store
@@ -56,15 +60,30 @@ where
     let priced = price_cart(&menu, restaurant.tax_mode, &request.cart)?;
 
     let now = clock.now();
+    take_order_slot(store, &restaurant, OrderSource::Table(&table.id), now).await?;
     let business_date = restaurant
         .business_date(now)
         .map_err(|e| AppError::Unexpected(e.into()))?;
     let sequence = store
         .next_order_sequence(&restaurant.id, business_date)
         .await?;
-    let access_token = random::access_token();
+    let order_id = OrderId::new(now, random::order_id_entropy());
+    let (record, access_token) = match &key {
+        Some(key) => {
+            let (record, token) = IdempotencyRecord::new(
+                restaurant.id.clone(),
+                key,
+                fingerprint.clone(),
+                order_id.clone(),
+                random::salt(),
+                now,
+            );
+            (Some(record), token)
+        }
+        None => (None, random::access_token()),
+    };
     let order = Order::new(NewOrder {
-        id: OrderId::new(now, random::order_id_entropy()),
+        id: order_id,
         restaurant_id: restaurant.id.clone(),
         sequence,
         business_date,
@@ -76,15 +95,6 @@ where
         placed_at: now,
         access_token_digest: access_token.digest(),
         needs_approval: restaurant.dine_in_requires_approval,
-    });
-    let record = key.map(|key| IdempotencyRecord {
-        restaurant_id: restaurant.id.clone(),
-        key,
-        request_fingerprint: fingerprint.clone(),
-        order_id: order.id.clone(),
-        access_token: access_token.clone(),
-        created_at: now,
-        expires_at: now.saturating_add(KEY_LIFETIME).unwrap_or(now),
     });
 
     match store.create_order(&order, record.as_ref()).await? {
@@ -103,7 +113,10 @@ where
             })
         }
         CreateOrderOutcome::IdempotencyKeyTaken(winner) => {
-            replay(store, winner, &fingerprint).await
+            let key = key
+                .as_ref()
+                .expect("only a keyed write can find its key taken");
+            replay(store, winner, key, &fingerprint).await
         }
     }
 }
@@ -111,6 +124,7 @@ where
 async fn replay<S>(
     store: &S,
     record: IdempotencyRecord,
+    key: &IdempotencyKey,
     fingerprint: &str,
 ) -> Result<PlacedOrder, AppError>
 where
@@ -120,7 +134,7 @@ where
     tracing::info!(order = %order.id, "replayed order for a retried request");
     Ok(PlacedOrder {
         order,
-        access_token: record.access_token,
+        access_token: key.access_token(&record.token_salt),
         replayed: true,
     })
 }

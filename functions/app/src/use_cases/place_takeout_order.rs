@@ -9,10 +9,12 @@
 //! between the two steps) finds the same order and the same PaymentIntent.
 
 use crate::error::AppError;
-use crate::idempotency::{self, IdempotencyRecord, KEY_LIFETIME};
+use crate::idempotency::{self, IdempotencyKey, IdempotencyRecord};
+use crate::limits::{OrderSource, take_order_slot};
 use crate::payments::{PaymentGateway, PaymentIntentRequest};
 use crate::ports::{
-    Clock, CreateOrderOutcome, MenuStore, OrderStore, RestaurantStore, StatusUpdate,
+    Clock, CreateOrderOutcome, MenuStore, OrderStore, RateCounterStore, RestaurantStore,
+    StatusUpdate,
 };
 use crate::random;
 use serde::Serialize;
@@ -70,7 +72,7 @@ pub async fn place_takeout_order<S>(
     request: PlaceTakeoutOrder<'_>,
 ) -> Result<PlacedTakeoutOrder, AppError>
 where
-    S: RestaurantStore + MenuStore + OrderStore + ?Sized,
+    S: RestaurantStore + MenuStore + OrderStore + RateCounterStore + ?Sized,
 {
     let key = request
         .idempotency_key
@@ -93,9 +95,10 @@ where
         idempotency::fingerprint(&[b"takeout", restaurant_id.as_str().as_bytes(), &body])
     };
     if let Some(key) = &key
-        && let Some(record) = store.get_idempotency_record(&restaurant_id, key).await?
+        && let Some(record) =
+            idempotency::live_record(store, &restaurant_id, key, clock.now()).await?
     {
-        return replay(store, gateway, record, &fingerprint).await;
+        return replay(store, gateway, record, key, &fingerprint).await;
     }
 
     let customer = Customer::parse(
@@ -115,6 +118,7 @@ where
         .parse()
         .map_err(|_| TakeoutError::PickupTimeUnavailable)?;
     restaurant.check_pickup_time(now, pickup_at)?;
+    take_order_slot(store, &restaurant, OrderSource::Takeout, now).await?;
 
     let business_date = restaurant
         .business_date(now)
@@ -122,9 +126,23 @@ where
     let sequence = store
         .next_order_sequence(&restaurant.id, business_date)
         .await?;
-    let access_token = random::access_token();
+    let order_id = OrderId::new(now, random::order_id_entropy());
+    let (record, access_token) = match &key {
+        Some(key) => {
+            let (record, token) = IdempotencyRecord::new(
+                restaurant.id.clone(),
+                key,
+                fingerprint.clone(),
+                order_id.clone(),
+                random::salt(),
+                now,
+            );
+            (Some(record), token)
+        }
+        None => (None, random::access_token()),
+    };
     let mut order = Order::new(NewOrder {
-        id: OrderId::new(now, random::order_id_entropy()),
+        id: order_id,
         restaurant_id: restaurant.id.clone(),
         sequence,
         business_date,
@@ -138,15 +156,6 @@ where
         needs_approval: false,
     });
     order.expires_at = now.checked_add(PAYMENT_WINDOW).ok();
-    let record = key.map(|key| IdempotencyRecord {
-        restaurant_id: restaurant.id.clone(),
-        key,
-        request_fingerprint: fingerprint.clone(),
-        order_id: order.id.clone(),
-        access_token: access_token.clone(),
-        created_at: now,
-        expires_at: now.saturating_add(KEY_LIFETIME).unwrap_or(now),
-    });
 
     match store.create_order(&order, record.as_ref()).await? {
         CreateOrderOutcome::Created => {
@@ -166,7 +175,10 @@ where
             })
         }
         CreateOrderOutcome::IdempotencyKeyTaken(winner) => {
-            replay(store, gateway, winner, &fingerprint).await
+            let key = key
+                .as_ref()
+                .expect("only a keyed write can find its key taken");
+            replay(store, gateway, winner, key, &fingerprint).await
         }
     }
 }
@@ -244,6 +256,7 @@ async fn replay<S>(
     store: &S,
     gateway: &dyn PaymentGateway,
     record: IdempotencyRecord,
+    key: &IdempotencyKey,
     fingerprint: &str,
 ) -> Result<PlacedTakeoutOrder, AppError>
 where
@@ -256,7 +269,7 @@ where
     let (order, payment) = attach_payment_intent(store, gateway, order).await?;
     Ok(PlacedTakeoutOrder {
         order,
-        access_token: record.access_token,
+        access_token: key.access_token(&record.token_salt),
         payment,
         replayed: true,
     })
