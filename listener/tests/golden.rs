@@ -112,3 +112,14 @@ fn reprint_shows_banner_and_pickup_date() {
     );
     assert!(text.contains("R e n é e   Ø d e g å r d"));
 }
+
+#[test]
+fn a_test_payment_says_not_paid() {
+    let text = check_golden("takeout_test_payment");
+    assert!(
+        text.contains("T E S T   P A Y M E N T   -   N O T   P A I D"),
+        "{text}"
+    );
+    // Real orders carry no such banner.
+    assert!(!check_golden("takeout_transliterated").contains("P A Y M E N T"));
+}

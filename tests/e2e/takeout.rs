@@ -148,12 +148,12 @@ fn receipts(server: &LocalServer) -> Vec<String> {
 
 /// A paid order goes the way of an accepted dine-in order: the dispatcher
 /// publishes one ticket per kitchen station, marks it SENT and writes one
-/// receipt to the outbox.
+/// receipt to the outbox. Returns the tickets.
 async fn assert_dispatched_once(
     server: &LocalServer,
     placed: &Value,
     events: &mut rumqttc::EventLoop,
-) {
+) -> Vec<Value> {
     let id = placed["order"]["id"].as_str().unwrap();
     let number = placed["order"]["number"].as_str().unwrap();
     let tickets = tickets_for(events, id, Duration::from_secs(5)).await;
@@ -179,6 +179,7 @@ async fn assert_dispatched_once(
         .collect();
     assert_eq!(mine.len(), 1, "exactly one receipt for {number}");
     assert!(mine[0].contains("giulia@example.com"));
+    tickets
 }
 
 #[tokio::test]
@@ -327,7 +328,11 @@ async fn a_takeout_order_is_paid_through_localstripe_and_its_webhook() {
         "paid: {order}"
     );
     assert_eq!(order["payment"]["state"], "succeeded");
-    assert_dispatched_once(&server, &placed, &mut kitchen).await;
+    let tickets = assert_dispatched_once(&server, &placed, &mut kitchen).await;
+    assert!(
+        tickets.iter().all(|t| t.get("test_payment").is_none()),
+        "a card payment's tickets carry no test-payment mark"
+    );
 }
 
 #[tokio::test]
@@ -369,7 +374,11 @@ async fn without_stripe_a_test_payment_goes_through_the_signed_webhook() {
     // Paying twice is refused: the order no longer waits for payment.
     let again = pay(placed["access_token"].as_str().unwrap()).await.unwrap();
     assert_eq!(again.status(), 409);
-    assert_dispatched_once(&server, &placed, &mut kitchen).await;
+    let tickets = assert_dispatched_once(&server, &placed, &mut kitchen).await;
+    assert!(
+        tickets.iter().all(|t| t["test_payment"] == true),
+        "a test-paid order's tickets print TEST PAYMENT - NOT PAID: {tickets:?}"
+    );
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@
 use crate::ids::{RestaurantId, StationId};
 use crate::menu::Allergen;
 use crate::order::{Channel, Order, OrderId, OrderNumber};
+use crate::payment::PaymentProvider;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -59,6 +60,15 @@ pub struct TicketV1 {
     pub lines: Vec<TicketLine>,
     /// 0 for the first print; 1, 2, ... for reprints (printed with a banner).
     pub print_number: u32,
+    /// Paid with local mode's test payments, so no money was taken: the
+    /// ticket says so in large type. Absent (false) on every real order; a
+    /// listener older than this field prints the ticket without the banner.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub test_payment: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +114,10 @@ pub fn tickets_for_order(order: &Order, time_zone: &str, print_number: u32) -> V
                 note: line.note.clone(),
             });
     }
+    let test_payment = order
+        .payment
+        .as_ref()
+        .is_some_and(|payment| payment.provider == PaymentProvider::Test);
     let (kind, table, customer_name, pickup_at) = match &order.channel {
         Channel::DineIn { table_label, .. } => {
             (TicketKind::DineIn, Some(table_label.clone()), None, None)
@@ -136,6 +150,7 @@ pub fn tickets_for_order(order: &Order, time_zone: &str, print_number: u32) -> V
             note: order.note.clone(),
             lines,
             print_number,
+            test_payment,
         })
         .collect()
 }

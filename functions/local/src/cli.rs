@@ -17,6 +17,8 @@ use tabletap_store_embedded::EmbeddedStore;
     version,
     about = "TableTap on one machine: API, site and store, no cloud needed."
 )]
+// `tabletap-local --addr ...` and `tabletap-local serve --addr ...` both
+// serve: the serve options are given before `serve` or after it.
 pub struct Cli {
     /// Folder for the data file; created if missing, kept across restarts.
     #[arg(
@@ -65,8 +67,14 @@ pub struct ServeArgs {
         default_value = "TableTap receipts <receipts@tabletap.local>"
     )]
     pub receipt_from: String,
+    /// Offer test payments (no money moves; tickets say TEST PAYMENT - NOT
+    /// PAID) without the demo restaurant. With the demo they are on anyway;
+    /// otherwise, without --stripe-secret-key, takeout is not offered.
+    #[arg(long, env = "TABLETAP_DEV_TEST_PAYMENTS")]
+    pub dev_test_payments: bool,
     /// Stripe secret key (sk_test_...): takeout payments go through Stripe's
-    /// API. Without it, local mode offers clearly labelled test payments.
+    /// API. Without it, takeout needs test payments (the demo or
+    /// --dev-test-payments).
     #[arg(long, env = "TABLETAP_STRIPE_SECRET_KEY", hide_env_values = true)]
     pub stripe_secret_key: Option<String>,
     /// Signing secret (whsec_...) of the webhook endpoint that delivers to
@@ -84,7 +92,7 @@ pub struct ServeArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (the default).
-    Serve,
+    Serve(ServeArgs),
     /// Load a restaurant, its menu and tables from a YAML or JSON file.
     Import { file: PathBuf },
     /// List a restaurant's tables with their ordering links.
@@ -109,9 +117,11 @@ enum Command {
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
+        private_folder(&self.data_dir)?;
         let store = EmbeddedStore::open(&self.data_dir.join("tabletap.redb"))?;
         match self.command {
-            None | Some(Command::Serve) => server::serve(store, &self.data_dir, self.serve).await,
+            None => server::serve(store, &self.data_dir, self.serve).await,
+            Some(Command::Serve(args)) => server::serve(store, &self.data_dir, args).await,
             Some(Command::Import { file }) => {
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
@@ -152,4 +162,14 @@ impl Cli {
             Some(Command::QrSheet(args)) => args.run(&store).await,
         }
     }
+}
+
+/// Creates the data folder for its owner only, and takes back a folder an
+/// older version left readable by others.
+fn private_folder(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("cannot make {} private to its owner", dir.display()))
 }

@@ -17,6 +17,7 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    owner_only_files();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("TABLETAP_LOG")
@@ -28,4 +29,14 @@ async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = cli::Cli::parse();
     cli.run().await
+}
+
+/// The data file, the outbox's receipts, the broker's private keys and the
+/// listener's configuration hold orders, customers' addresses and secrets:
+/// everything this process creates is readable by its owner only.
+fn owner_only_files() {
+    // SAFETY: umask only sets the process's file-mode mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use tabletap_api::Payments;
 use tabletap_app::payments::{
     CreatedPaymentIntent, PaymentGateway, PaymentGatewayError, PaymentIntentRequest,
+    WebhookVerifier,
 };
 use tabletap_core::payment::PaymentProvider;
 use tabletap_payments_stripe::{StripeConfig, StripeGateway, StripeWebhookVerifier};
@@ -21,7 +22,8 @@ use tabletap_payments_stripe::{StripeConfig, StripeGateway, StripeWebhookVerifie
 /// What the server was configured with.
 pub struct LocalPayments {
     pub payments: Payments,
-    pub provider: PaymentProvider,
+    /// None: no Stripe key and test payments off, so takeout is not offered.
+    pub provider: Option<PaymentProvider>,
     pub publishable_key: Option<String>,
     /// Signs test payments (test provider only).
     pub webhook_secret: String,
@@ -36,26 +38,40 @@ pub fn configure(args: &ServeArgs, data_dir: &Path) -> anyhow::Result<LocalPayme
         (None, None) => local_webhook_secret(data_dir)?,
     };
     let webhook = Arc::new(StripeWebhookVerifier::new(webhook_secret.clone()));
-    let (gateway, provider, publishable_key): (Arc<dyn PaymentGateway>, _, _) =
-        match &args.stripe_secret_key {
-            Some(secret_key) => {
-                let gateway = StripeGateway::new(&StripeConfig {
-                    secret_key: secret_key.clone(),
-                    publishable_key: args.stripe_publishable_key.clone(),
-                    api_base: args.stripe_api_base.clone(),
-                })?;
-                (
-                    Arc::new(gateway),
-                    PaymentProvider::Stripe,
-                    args.stripe_publishable_key.clone(),
-                )
-            }
-            None => (Arc::new(TestGateway), PaymentProvider::Test, None),
-        };
+    let test_payments = args.dev_test_payments || !args.no_demo;
+    let (gateway, provider, publishable_key): (Option<Arc<dyn PaymentGateway>>, _, _) = match &args
+        .stripe_secret_key
+    {
+        Some(secret_key) => {
+            let gateway = StripeGateway::new(&StripeConfig {
+                secret_key: secret_key.clone(),
+                publishable_key: args.stripe_publishable_key.clone(),
+                api_base: args.stripe_api_base.clone(),
+            })?;
+            (
+                Some(Arc::new(gateway)),
+                Some(PaymentProvider::Stripe),
+                args.stripe_publishable_key.clone(),
+            )
+        }
+        None if test_payments => (
+            Some(Arc::new(TestGateway)),
+            Some(PaymentProvider::Test),
+            None,
+        ),
+        None => {
+            tracing::info!(
+                "takeout is not offered: no --stripe-secret-key, and test payments are off (they need the demo or --dev-test-payments)"
+            );
+            (None, None, None)
+        }
+    };
     Ok(LocalPayments {
         payments: Payments {
-            gateway: Some(gateway),
-            webhook: Some(webhook),
+            webhook: gateway
+                .as_ref()
+                .map(|_| webhook as Arc<dyn WebhookVerifier>),
+            gateway,
         },
         provider,
         publishable_key,

@@ -58,7 +58,7 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         .context("--kitchen-restaurant is not a restaurant id")?;
     let kitchen =
         kitchen::start(data_dir, args.mqtt_addr, &kitchen_restaurant, store.clone()).await?;
-    let outbox = Outbox::new(data_dir.join("outbox"), args.receipt_from.clone())?;
+    let outbox = Outbox::new(data_dir.join("outbox"), &args.receipt_from)?;
     let clock = SystemClock;
     let dispatcher = Dispatcher {
         store: &store,
@@ -99,7 +99,7 @@ fn router(state: AppState, args: &ServeArgs, payments: &LocalPayments) -> Router
     let mut api = Router::new();
     // Local mode only, and only without Stripe: pay a takeout order with a
     // signed test event (test_payment.rs).
-    if payments.provider == PaymentProvider::Test {
+    if payments.provider == Some(PaymentProvider::Test) {
         let test = TestPayments {
             state: state.clone(),
             webhook_secret: payments.webhook_secret.as_str().into(),
@@ -137,12 +137,15 @@ fn router(state: AppState, args: &ServeArgs, payments: &LocalPayments) -> Router
 }
 
 /// The site's runtime configuration (in AWS, a file written at deploy).
-async fn site_config((provider, publishable_key): (PaymentProvider, Option<String>)) -> Response {
+async fn site_config(
+    (provider, publishable_key): (Option<PaymentProvider>, Option<String>),
+) -> Response {
     Json(serde_json::json!({
         "apiBaseUrl": "/api",
         "mode": "local",
         // "test": pay with POST .../test-payment (no money moves).
-        "paymentProvider": provider.as_str(),
+        // null: no payments here, takeout answers `payments_unavailable`.
+        "paymentProvider": provider.map(PaymentProvider::as_str),
         "stripePublishableKey": publishable_key,
     }))
     .into_response()

@@ -24,6 +24,14 @@ pub fn layout_ticket(ticket: &TicketV1, columns: usize) -> Layout {
         TicketKind::Takeout => "  TAKEOUT  ",
     };
     out.line(kind, heading.sized(Size::Big).inverse());
+    if ticket.test_payment {
+        // Local mode's test payments take no money: whoever hands the
+        // order over must not think it was paid.
+        out.line(
+            "TEST PAYMENT - NOT PAID",
+            heading.sized(Size::Big).inverse(),
+        );
+    }
     let who = match ticket.kind {
         TicketKind::DineIn => ticket.table.as_deref(),
         TicketKind::Takeout => ticket.customer_name.as_deref(),
