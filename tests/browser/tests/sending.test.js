@@ -90,3 +90,32 @@ test("a new checkout after an order uses a new key", async () => {
   // Both orders are listed on the menu page for this tab.
   assert.equal(await page.locator(".orders-strip a").count(), 2);
 });
+
+test("a table past its order limit is told so, and nothing is sent", async () => {
+  // Limits count in 10-minute windows aligned to the clock: start well
+  // inside one, so all eleven orders fall in it.
+  const intoWindow = Math.floor(Date.now() / 1000) % 600;
+  if (intoWindow > 570) await new Promise((done) => setTimeout(done, (601 - intoWindow) * 1000));
+  // Ten orders from Table 7 through the API: the demo's limit per table.
+  for (let n = 0; n < 10; n++) {
+    const placed = await server.api(`/tables/${server.tables["Table 7"].token}/orders`, {
+      method: "POST",
+      body: { lines: [{ item_id: "espresso", quantity: 1 }] },
+    });
+    assert.equal(placed.status, 201, `order ${n + 1} of 10 is taken`);
+  }
+  const page = await phonePage(browser, server);
+  await page.goto(server.url + server.tables["Table 7"].path);
+  await page.getByRole("button", { name: "Espresso" }).click();
+  await page.locator("#item-sheet").getByRole("button", { name: /^Add ·/ }).click();
+  await page.getByRole("button", { name: /View order/ }).click();
+  const answers = [];
+  page.on("response", (response) => { if (response.url().endsWith("/orders")) answers.push(response.status()); });
+  await page.getByRole("button", { name: /Send order to the kitchen · / }).click();
+  const error = page.locator("#cart-error");
+  await error.filter({ hasText: "10 orders" }).waitFor({ timeout: 10000 });
+  assert.match(await error.textContent(), /This table has already sent 10 orders in 10 minutes.*ask a member of staff/);
+  assert.deepEqual(answers, [429], "refused once, not retried in a loop");
+  assert.equal(await page.locator("#order-number").count(), 0, "no order page: nothing was placed");
+  await page.screenshot({ path: process.env.TABLETAP_SCREENSHOT_DIR ? `${process.env.TABLETAP_SCREENSHOT_DIR}/rate-limit.png` : "/tmp/tabletap-rate-limit.png" });
+});
