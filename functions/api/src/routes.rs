@@ -79,7 +79,25 @@ impl Route {
 /// response here, with CORS headers like any other answer.
 pub async fn handle(route: Route, state: &AppState, request: Request) -> Response<Body> {
     let origin = request.headers().get(header::ORIGIN).cloned();
-    let span = tracing::info_span!("request", route = route.function_name());
+    // The restaurant and order, filled in from the path here or by the use
+    // case once it knows them (tabletap_app::log_context), are on every log
+    // line of the request.
+    let span = tracing::info_span!(
+        "request",
+        route = route.function_name(),
+        restaurant = tracing::field::Empty,
+        order = tracing::field::Empty,
+    );
+    {
+        use lambda_http::RequestExt;
+        let params = request.path_parameters();
+        if let Some(restaurant) = params.first("restaurant_id") {
+            span.record("restaurant", restaurant);
+        }
+        if let Some(order) = params.first("order_id") {
+            span.record("order", order);
+        }
+    }
     let result = async {
         match route {
             Route::GetTable => handlers::get_table(state, &request).await,

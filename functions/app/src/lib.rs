@@ -5,6 +5,8 @@
 pub mod error;
 pub mod idempotency;
 pub mod limits;
+pub mod log_context;
+pub mod metrics;
 pub mod payments;
 pub mod ports;
 pub mod random;

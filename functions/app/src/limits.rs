@@ -101,6 +101,13 @@ where
         minutes = limit.minutes,
         "order refused: rate limit reached"
     );
+    crate::metrics::order_refused(
+        &restaurant.id,
+        match scope {
+            LimitScope::Table => "table",
+            LimitScope::Restaurant => "restaurant",
+        },
+    );
     Err(AppError::TooManyOrders(LimitReached {
         scope,
         limit,

@@ -67,16 +67,9 @@ impl DeliveryConfig {
     }
 }
 
-/// Logs as JSON lines, which CloudWatch Logs Insights can query by field.
+/// JSON log lines and embedded metrics (see `tabletap_telemetry`).
 pub fn init_logging() {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_current_span(false)
-        .without_time() // CloudWatch stamps every line itself.
-        .init();
+    tabletap_telemetry::init_lambda();
 }
 
 /// The DynamoDB store named by the function's configuration, with the

@@ -20,6 +20,7 @@ pub struct PrintAckEvent {
 /// Returns an error only when a retry can help (the store was unavailable);
 /// the rule's Lambda action then retries, and the dead-letter queue keeps
 /// what still fails. Every other outcome is final and only logged.
+#[tracing::instrument(name = "print_ack_event", skip_all, fields(restaurant = %event.topic_restaurant, order = %event.ack.order_id))]
 pub async fn handle_print_ack<S>(store: &S, event: PrintAckEvent) -> Result<(), lambda_http::Error>
 where
     S: OrderStore + ?Sized,

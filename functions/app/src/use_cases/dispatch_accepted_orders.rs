@@ -95,7 +95,8 @@ where
     S: OrderStore + RestaurantStore + DispatchLog + ?Sized,
 {
     /// Brings one order's dispatch up to date. Safe to call any number of
-    /// times for the same order.
+    /// times for the same order. Its log lines carry the restaurant and order.
+    #[tracing::instrument(name = "dispatch", skip_all, fields(restaurant = %restaurant_id, order = %order_id))]
     pub async fn dispatch_order(
         &self,
         restaurant_id: &RestaurantId,

@@ -49,6 +49,23 @@ pub enum PaymentEventOutcome {
     Ignored(String),
 }
 
+impl PaymentEventOutcome {
+    /// The `outcome` dimension of the WebhookEvents metric.
+    pub fn metric_name(&self) -> &'static str {
+        match self {
+            PaymentEventOutcome::Accepted => "accepted",
+            PaymentEventOutcome::AlreadyProcessed => "already_processed",
+            PaymentEventOutcome::AlreadyPaid => "already_paid",
+            PaymentEventOutcome::RecordedFailure => "payment_failed",
+            PaymentEventOutcome::Cancelled => "cancelled",
+            PaymentEventOutcome::Refused(_) => "refused",
+            PaymentEventOutcome::Stale => "stale",
+            PaymentEventOutcome::UnknownOrder => "unknown_order",
+            PaymentEventOutcome::Ignored(_) => "ignored",
+        }
+    }
+}
+
 const MAX_ROUNDS: usize = 4;
 
 pub async fn handle_payment_event<S>(
@@ -83,6 +100,8 @@ where
     ) else {
         return Ok(ignored(event, "the PaymentIntent names no TableTap order"));
     };
+    crate::log_context::restaurant(&restaurant);
+    crate::log_context::order(&order_id);
     if store
         .payment_event_processed(&restaurant, &event.id)
         .await?
@@ -137,6 +156,7 @@ where
     if !store.record_payment_event(&record).await? {
         tracing::info!(event = %event.id, "a concurrent delivery recorded this event first");
     }
+    crate::metrics::webhook_event(&restaurant, &order_id, outcome.metric_name());
     match &outcome {
         PaymentEventOutcome::Refused(problem) => {
             tracing::error!(event = %event.id, order = %order_id, intent = %intent.id, ?problem, "payment NOT accepted: needs a person (refund in the Stripe dashboard)")

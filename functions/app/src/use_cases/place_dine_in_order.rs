@@ -42,6 +42,7 @@ where
         .transpose()?;
     let context = get_table(store, request.table_token).await?;
     let (table, restaurant) = (context.table, context.restaurant);
+    crate::log_context::restaurant(&restaurant.id);
     let cart_bytes =
         serde_json::to_vec(&request.cart).map_err(|e| AppError::Unexpected(e.into()))?;
     let fingerprint = idempotency::fingerprint(&[table.token.as_str().as_bytes(), &cart_bytes]);
@@ -68,6 +69,7 @@ where
         .next_order_sequence(&restaurant.id, business_date)
         .await?;
     let order_id = OrderId::new(now, random::order_id_entropy());
+    crate::log_context::order(&order_id);
     let (record, access_token) = match &key {
         Some(key) => {
             let (record, token) = IdempotencyRecord::new(
@@ -106,6 +108,7 @@ where
                 total = order.totals.total.minor(),
                 "dine-in order placed"
             );
+            crate::metrics::order_placed(&order);
             Ok(PlacedOrder {
                 order,
                 access_token,
@@ -130,6 +133,7 @@ async fn replay<S>(
 where
     S: OrderStore + ?Sized,
 {
+    crate::log_context::order(&record.order_id);
     let order = idempotency::order_for_replay(store, &record, fingerprint).await?;
     tracing::info!(order = %order.id, "replayed order for a retried request");
     Ok(PlacedOrder {

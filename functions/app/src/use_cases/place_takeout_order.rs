@@ -84,6 +84,7 @@ where
         .get_restaurant(&restaurant_id)
         .await?
         .ok_or_else(|| AppError::RestaurantNotFound(request.restaurant_id.to_owned()))?;
+    crate::log_context::restaurant(&restaurant.id);
     if !restaurant.takeout.enabled {
         return Err(TakeoutError::TakeoutUnavailable.into());
     }
@@ -127,6 +128,7 @@ where
         .next_order_sequence(&restaurant.id, business_date)
         .await?;
     let order_id = OrderId::new(now, random::order_id_entropy());
+    crate::log_context::order(&order_id);
     let (record, access_token) = match &key {
         Some(key) => {
             let (record, token) = IdempotencyRecord::new(
@@ -166,6 +168,7 @@ where
                 total = order.totals.total.minor(),
                 "takeout order placed, waiting for payment"
             );
+            crate::metrics::order_placed(&order);
             let (order, payment) = attach_payment_intent(store, gateway, order).await?;
             Ok(PlacedTakeoutOrder {
                 order,
@@ -262,6 +265,7 @@ async fn replay<S>(
 where
     S: OrderStore + ?Sized,
 {
+    crate::log_context::order(&record.order_id);
     let order = idempotency::order_for_replay(store, &record, fingerprint).await?;
     tracing::info!(order = %order.id, "replayed takeout order for a retried request");
     // The first attempt may have stored the order and then lost the

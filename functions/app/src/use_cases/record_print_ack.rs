@@ -30,6 +30,7 @@ pub enum PrintAckOutcome {
 /// the order, so this only matters under heavy contention.
 const MAX_ROUNDS: usize = 4;
 
+#[tracing::instrument(name = "print_ack", skip_all, fields(restaurant = %topic_restaurant, order = %ack.order_id))]
 pub async fn record_print_ack<S>(
     store: &S,
     topic_restaurant: &RestaurantId,
@@ -67,6 +68,13 @@ where
         {
             StatusUpdate::Applied(_) => {
                 tracing::info!(order = %ack.order_id, ticket = %ack.ticket_id, printer = %ack.printer, "order printed");
+                crate::metrics::ticket_printed(&ack.restaurant_id, &ack.order_id, &ack.ticket_id);
+                crate::metrics::order_printed(
+                    &ack.restaurant_id,
+                    &ack.order_id,
+                    order.placed_at,
+                    ack.printed_at,
+                );
                 return Ok(PrintAckOutcome::MarkedPrinted);
             }
             StatusUpdate::Conflict { current: now } => current = now,

@@ -1,0 +1,79 @@
+//! Logs and metrics of the Lambda functions.
+//!
+//! - **Logs** are JSON lines (CloudWatch Logs Insights queries them by
+//!   field). Every line carries the spans it was logged in, so the
+//!   `restaurant` and `order` a handler records on its request span
+//!   (`tabletap_api`) or a worker on its per-record span are on every line
+//!   logged while serving it.
+//! - **Metrics** are tracing events with target [`METRIC_TARGET`]
+//!   (`tabletap_app::metrics` emits them). [`EmfLayer`] writes each as one
+//!   line in CloudWatch's embedded metric format, which Lambda's log
+//!   pipeline turns into a metric with no API call and no extra latency;
+//!   the JSON log layer leaves them out so they are not logged twice.
+//!
+//! No ERROR on a normal path: async-stripe-webhook's event parser logs at
+//! ERROR whenever a (verified) payload lacks a field of the API version it
+//! was generated for, which our own reader then handles fine (see
+//! `tabletap_payments_stripe::webhook`); [`QUIET`] turns that span off.
+
+mod emf;
+
+pub use emf::EmfLayer;
+use tracing_subscriber::filter::{EnvFilter, Targets};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::{Layer, Registry};
+
+/// The target of metric events (`tracing::info!(target: METRIC_TARGET, ...)`).
+pub const METRIC_TARGET: &str = "tabletap::metric";
+
+/// The CloudWatch namespace of TableTap's metrics.
+pub const NAMESPACE: &str = "TableTap";
+
+/// Filter directives added to every log filter: see the crate docs.
+pub const QUIET: &[&str] = &["stripe_webhook::webhook=off"];
+
+/// The log filter: `RUST_LOG` if set, else `info`, plus [`QUIET`].
+pub fn log_filter() -> EnvFilter {
+    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    for directive in QUIET {
+        filter = filter.add_directive(directive.parse().expect("valid directive"));
+    }
+    filter
+}
+
+/// The subscriber of a Lambda function: JSON logs and embedded metrics,
+/// both to `writer` (stdout in Lambda, a buffer in tests).
+pub fn subscriber<W>(writer: W) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'a> MakeWriter<'a> + Clone + Send + Sync + 'static,
+{
+    let logs = tracing_subscriber::fmt::layer()
+        .json()
+        .with_writer(writer.clone())
+        .with_current_span(false)
+        .with_span_list(true)
+        .without_time() // CloudWatch stamps every line itself.
+        .with_filter(
+            log_filter().add_directive(format!("{METRIC_TARGET}=off").parse().expect("valid")),
+        );
+    // Metrics whatever RUST_LOG says: a quieter log must not drop them.
+    let metrics = EmfLayer::new(writer)
+        .with_filter(Targets::new().with_target(METRIC_TARGET, tracing::Level::INFO));
+    Registry::default().with(logs).with(metrics)
+}
+
+/// Installs [`subscriber`] on stdout for the whole process. Call once, first
+/// thing in `main`.
+pub fn init_lambda() {
+    tracing::subscriber::set_global_default(subscriber(std::io::stdout))
+        .expect("the logger is installed once");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_app_emits_metrics_on_our_target() {
+        assert_eq!(super::METRIC_TARGET, tabletap_app::metrics::TARGET);
+    }
+}
