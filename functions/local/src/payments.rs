@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 use tabletap_api::Payments;
 use tabletap_app::payments::{
-    CreatedPaymentIntent, PaymentGateway, PaymentGatewayError, PaymentIntentRequest,
+    CreatedPaymentIntent, PaymentGateway, PaymentGatewayError, PaymentIntentRequest, RefundRequest,
 };
 use tabletap_core::payment::PaymentProvider;
 use tabletap_payments_stripe::{StripeConfig, StripeGateway, StripeWebhookVerifier};
@@ -136,5 +136,11 @@ impl PaymentGateway for TestGateway {
             client_secret: format!("{intent_id}_secret_{}", random_hex(24)),
             intent_id,
         })
+    }
+
+    async fn refund_payment(&self, request: &RefundRequest) -> Result<String, PaymentGatewayError> {
+        let refund_id = format!("re_test_{}", random_hex(24));
+        tracing::info!(order = %request.order_id, intent = %request.intent_id, refund = %refund_id, "TEST refund (no money moves)");
+        Ok(refund_id)
     }
 }

@@ -45,24 +45,24 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         .unwrap_or_else(|| format!("http://{local}"));
 
     let payments = payments::configure(&args, data_dir)?;
+    let kitchen_restaurant = RestaurantId::parse(&args.kitchen_restaurant)
+        .context("--kitchen-restaurant is not a restaurant id")?;
+    let kitchen =
+        kitchen::start(data_dir, args.mqtt_addr, &kitchen_restaurant, store.clone()).await?;
     let state = AppState {
         store: Arc::new(store.clone()),
         clock: Arc::new(SystemClock),
         cors: Cors::from_list(&args.allowed_origins),
         payments: payments.payments.clone(),
+        kitchen: Some(kitchen.publisher.clone()),
     };
     let app = router(state.clone(), &args, &payments);
     tokio::spawn(expire_unpaid_orders_every_minute(store.clone()));
-
-    let kitchen_restaurant = RestaurantId::parse(&args.kitchen_restaurant)
-        .context("--kitchen-restaurant is not a restaurant id")?;
-    let kitchen =
-        kitchen::start(data_dir, args.mqtt_addr, &kitchen_restaurant, store.clone()).await?;
     let outbox = Outbox::new(data_dir.join("outbox"), args.receipt_from.clone())?;
     let clock = SystemClock;
     let dispatcher = Dispatcher {
         store: &store,
-        kitchen: &kitchen.publisher,
+        kitchen: &*kitchen.publisher,
         mailer: &outbox,
         clock: &clock,
     };
