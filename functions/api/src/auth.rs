@@ -52,3 +52,60 @@ pub fn authorize(route: Route, request: &Request) -> Result<Option<StaffClaims>,
         .map_err(ApiError::Forbidden)?;
     Ok(Some(claims))
 }
+
+/// A verified token's claims as API Gateway's JWT authorizer hands them to
+/// the function: every value a string, arrays flattened to `"[a b]"`,
+/// numbers and booleans in their JSON text.
+pub fn flatten_claims(
+    claims: &serde_json::Map<String, serde_json::Value>,
+) -> std::collections::HashMap<String, String> {
+    use serde_json::Value;
+    claims
+        .iter()
+        .filter_map(|(name, value)| {
+            let text = match value {
+                Value::Null => return None,
+                Value::String(s) => s.clone(),
+                Value::Array(items) => {
+                    let items: Vec<String> = items
+                        .iter()
+                        .map(|v| match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect();
+                    format!("[{}]", items.join(" "))
+                }
+                other => other.to_string(),
+            };
+            Some((name.clone(), text))
+        })
+        .collect()
+}
+
+/// The request with an API Gateway v2 request context carrying `claims`
+/// under `authorizer.jwt.claims`, built from the JSON shape API Gateway
+/// sends. The local server calls this only for tokens it has verified.
+pub fn with_jwt_claims(
+    request: Request,
+    claims: std::collections::HashMap<String, String>,
+) -> Request {
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let context = serde_json::json!({
+        "routeKey": format!("{method} {path}"),
+        "stage": "$default",
+        "http": { "method": method, "path": path, "protocol": "HTTP/1.1" },
+        "authorizer": { "jwt": { "claims": claims, "scopes": null } },
+    });
+    match serde_json::from_value::<
+        lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext,
+    >(context)
+    {
+        Ok(context) => request.with_request_context(RequestContext::ApiGatewayV2(context)),
+        Err(error) => {
+            tracing::error!(%error, "cannot build the request context; the request stays unauthenticated");
+            request
+        }
+    }
+}
