@@ -95,7 +95,15 @@ done
 BASE_URL="$(sed -n 's/^TableTap is listening on //p' "$RUN_DIR/local.out")"
 [ -n "$BASE_URL" ] || { echo "the local server did not start:" >&2; cat "$RUN_DIR/local.err" >&2; exit 1; }
 TABLE_TOKEN="$(grep -m1 '/t/' "$RUN_DIR/local.out" | sed 's|.*/t/||')"
+# An owner of the demo restaurant, so the staff routes are fuzzed signed in.
+ST_OWNER_PASSWORD="$("$CARGO_TARGET_DIR/debug/tabletap-local" --data-dir "$RUN_DIR/local-data" \
+    staff add --restaurant demo --username st-owner@demo --role owner | sed -n 's/^password: //p')"
+TABLETAP_ST_STAFF_TOKEN="$(curl -fsS --max-time 10 -H 'content-type: application/json' \
+    -d "{\"username\":\"st-owner@demo\",\"password\":\"$ST_OWNER_PASSWORD\"}" \
+    "$BASE_URL/api/staff/sign-in" | "$PY_BIN/python" -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+export TABLETAP_ST_STAFF_TOKEN
 PATH="$PY_BIN:$PATH" scripts/lib/schemathesis.sh "$BASE_URL" "$TABLE_TOKEN"
+unset TABLETAP_ST_STAFF_TOKEN
 kill "$LOCAL_SERVER_PID" && wait "$LOCAL_SERVER_PID" 2>/dev/null || true
 LOCAL_SERVER_PID=""
 

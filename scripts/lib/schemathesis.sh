@@ -22,6 +22,11 @@
 #   TABLETAP_ST_WORKERS       concurrent workers (default: 1, see below)
 #   TABLETAP_ST_REPORT_DIR    keep the JUnit and HAR reports there (default: a
 #                             temp dir, removed when the script ends)
+#   TABLETAP_ST_STAFF_TOKEN   a staff (better: owner) bearer token of the
+#                             table's restaurant, e.g. from POST
+#                             /api/staff/sign-in: sent with every request, so
+#                             the staff routes are exercised past their 401
+#                             (scripts/test.sh signs an owner in)
 #
 # Exit status: 0 when every check passed, non-zero on any failure (and the
 # failing requests are printed with curl commands to reproduce them).
@@ -148,7 +153,7 @@ if token:
         *cart,
         "",
         "[[operations]]",
-        'include-operation-id = ["getMenu", "getOrder"]',
+        'include-operation-id = ["getMenu", "getOrder", "listBoardOrders", "getOrderChanges", "actOnOrder", "reprintOrder", "setAvailability", "getDaySales"]',
         "[operations.parameters]",
         restaurant_param,
     ]
@@ -156,6 +161,13 @@ with open(config_path, "w", encoding="utf-8") as f:
     f.write("\n".join(lines) + "\n")
 PY
 
+AUTH_ARGS=()
+if [ -n "${TABLETAP_ST_STAFF_TOKEN:-}" ]; then
+    AUTH_ARGS=(--header "Authorization: Bearer $TABLETAP_ST_STAFF_TOKEN")
+    say "staff routes run with a bearer token (not printed)"
+else
+    say "no TABLETAP_ST_STAFF_TOKEN: the staff routes only get their 401 answers exercised"
+fi
 [ -n "$TABLE_TOKEN" ] || say "no TABLE_TOKEN given: only error paths (404, 4xx) get exercised; pass one for 200/201 coverage"
 say "running st $("$PY_BIN/st" --version | awk '{print $NF}') on ${SPEC#"$ROOT"/} against $API (seed $SEED, $MAX_EXAMPLES examples per operation)"
 
@@ -172,6 +184,7 @@ status=0
         --seed "$SEED" \
         --workers "$WORKERS" \
         --request-timeout 10 \
+        "${AUTH_ARGS[@]}" \
         --max-redirects 0 \
         --generation-database none \
         --suppress-health-check too_slow,filter_too_much \
@@ -197,6 +210,12 @@ routes = [
     ("GET", r"/restaurants/[^/]+/menu", "getMenu"),
     ("POST", r"/tables/[^/]+/orders", "placeDineInOrder"),
     ("GET", r"/restaurants/[^/]+/orders/[^/]+", "getOrder"),
+    ("GET", r"/restaurants/[^/]+/staff/orders", "listBoardOrders"),
+    ("GET", r"/restaurants/[^/]+/staff/changes", "getOrderChanges"),
+    ("POST", r"/restaurants/[^/]+/staff/orders/[^/]+/actions", "actOnOrder"),
+    ("POST", r"/restaurants/[^/]+/staff/orders/[^/]+/reprint", "reprintOrder"),
+    ("POST", r"/restaurants/[^/]+/staff/availability", "setAvailability"),
+    ("GET", r"/restaurants/[^/]+/staff/sales", "getDaySales"),
 ]
 counts = collections.defaultdict(collections.Counter)
 with open(hars[-1], encoding="utf-8") as f:

@@ -27,7 +27,9 @@ export function orderIdInUrl() {
   return match ? match[1] : null;
 }
 
-const FINAL = ["READY", "COMPLETED", "CANCELLED", "EXPIRED"];
+// READY is not final: the page keeps following until the order is served
+// or picked up (COMPLETED), or cancelled.
+const FINAL = ["COMPLETED", "CANCELLED", "EXPIRED"];
 
 const STEPS = {
   dine_in: [["ACCEPTED", "Received"], ["SENT", "Sent to the kitchen"], ["PRINTED", "Printed in the kitchen"], ["READY", "Ready"]],
@@ -50,6 +52,12 @@ function sentence(status, kind) {
     case "EXPIRED": return "The payment was not completed in time, so this order was not placed. Nothing was charged.";
     default: return `Status: ${status}.`;
   }
+}
+
+/** The sentence, with the staff's reason when the order was cancelled. */
+function statusText(order, kind) {
+  const reason = order.status === "CANCELLED" ? order.history?.at(-1)?.reason : null;
+  return sentence(order.status, kind) + (reason ? ` Reason: ${reason}` : "");
 }
 
 let poll = { timer: null, id: null, failures: 0, startedAt: 0, last: null };
@@ -90,7 +98,7 @@ function render(order, ref) {
         h("span", { className: "eyebrow", textContent: "Your order number" }),
         h("span", { className: "number", id: "order-number", textContent: order.number })),
       h("p", { className: "muted", textContent: [where, ctx.restaurant?.name].filter(Boolean).join(" · ") }),
-      h("p", { id: "order-status", className: "status-sentence", attrs: { role: "status", "aria-live": "polite" }, dataset: { status: order.status }, textContent: sentence(order.status, kind) }),
+      h("p", { id: "order-status", className: "status-sentence", attrs: { role: "status", "aria-live": "polite" }, dataset: { status: order.status }, textContent: statusText(order, kind) }),
       steps(order.status, kind),
       h("p", { id: "order-connection", className: "muted small", attrs: { "aria-live": "polite" } }),
       h("details", { className: "summary" },
@@ -186,7 +194,7 @@ function updateStatus(order, ref) {
   const kind = order.channel?.kind ?? ref.kind;
   const status = $("order-status");
   status.dataset.status = order.status;
-  status.textContent = sentence(order.status, kind);
+  status.textContent = statusText(order, kind);
   const next = steps(order.status, kind);
   const old = $("order-steps");
   if (old && next) old.replaceWith(next);

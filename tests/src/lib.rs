@@ -104,7 +104,9 @@ impl LocalServer {
                     base_url = Some(url.trim().to_owned());
                     break;
                 }
-                if let Some((label, url)) = line.trim().split_once(" http") {
+                if let Some((label, url)) = line.trim().split_once(" http")
+                    && url.contains("/t/")
+                {
                     let token = url.rsplit("/t/").next().unwrap_or_default().to_owned();
                     tables.push(TableLink {
                         label: label.trim().to_owned(),

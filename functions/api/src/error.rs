@@ -13,11 +13,17 @@ use tabletap_core::cart::CartError;
 #[derive(Debug)]
 pub enum ApiError {
     App(AppError),
-    BodyTooLarge { limit: usize },
+    BodyTooLarge {
+        limit: usize,
+    },
     UnsupportedMediaType,
     MalformedJson(String),
     InvalidBody(String),
     OrderTokenRequired,
+    /// A staff route without verified claims.
+    SignInRequired,
+    /// Signed in, but not for this restaurant or without the role.
+    Forbidden(tabletap_core::staff::AccessDenied),
     RouteNotFound,
     MethodNotAllowed,
 }
@@ -76,6 +82,11 @@ impl ApiError {
                     AppError::PaymentEventTooEarly => (S::CONFLICT, "order_not_visible_yet", message),
                     AppError::NotPayable(_) => (S::CONFLICT, "order_not_payable", message),
                     AppError::TooManyOrders(_) => (S::TOO_MANY_REQUESTS, "too_many_orders", message),
+                    AppError::ActionNotAllowed { .. } => (S::CONFLICT, "action_not_allowed", message),
+                    AppError::BadCursor(_) => (S::BAD_REQUEST, "invalid_cursor", message),
+                    AppError::UnknownMenuEntry(_) => (S::NOT_FOUND, "menu_entry_not_found", message),
+                    AppError::KitchenUnavailable(_) => (S::SERVICE_UNAVAILABLE, "kitchen_unavailable", message),
+                    AppError::KitchenNotConfigured => (S::SERVICE_UNAVAILABLE, "kitchen_not_configured", message),
                     AppError::Store(StoreError::Unavailable(_)) => (
                         S::SERVICE_UNAVAILABLE,
                         "service_unavailable",
@@ -111,6 +122,18 @@ impl ApiError {
                 "order_token_required",
                 "Send the order's access token (returned when it was placed) in the X-Order-Token header.".into(),
             ),
+            ApiError::SignInRequired => (
+                S::UNAUTHORIZED,
+                "sign_in_required",
+                "Sign in as a member of staff to use this.".into(),
+            ),
+            ApiError::Forbidden(denied) => {
+                let code = match denied {
+                    tabletap_core::staff::AccessDenied::OtherRestaurant => "other_restaurant",
+                    tabletap_core::staff::AccessDenied::OwnerOnly => "owner_only",
+                };
+                (S::FORBIDDEN, code, denied.to_string())
+            }
             ApiError::RouteNotFound => (S::NOT_FOUND, "not_found", "There is nothing at this address.".into()),
             ApiError::MethodNotAllowed => {
                 (S::METHOD_NOT_ALLOWED, "method_not_allowed", "This address does not accept that method.".into())
@@ -146,6 +169,12 @@ impl ApiError {
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::Text(body))
             .expect("valid response");
+        if status == StatusCode::UNAUTHORIZED && code == "sign_in_required" {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
         let retry_after = match &self {
             ApiError::App(AppError::TooManyOrders(reached)) => Some(reached.retry_after_seconds),
             _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(1),

@@ -5,6 +5,7 @@
 //! handlers are served by one process. Errors become responses in exactly
 //! one place, [`error`].
 
+pub mod auth;
 pub mod cors;
 pub mod error;
 mod handlers;

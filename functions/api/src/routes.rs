@@ -1,12 +1,15 @@
-//! The route table: one entry per public route, each deployed as its own
-//! Lambda function. The path templates use API Gateway's syntax, which the
-//! local server's router understands too.
+//! The route table: one entry per route, each deployed as its own Lambda
+//! function. The path templates use API Gateway's syntax, which the local
+//! server's router understands too. Every route names its access level
+//! ([`Route::access`]), checked in [`handle`] before any handler runs.
 
+use crate::auth::authorize;
 use crate::error::ApiError;
 use crate::handlers;
 use crate::state::AppState;
 use lambda_http::http::{Method, header};
 use lambda_http::{Body, Request, Response};
+use tabletap_core::staff::AccessLevel;
 use tracing::Instrument;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,9 +23,21 @@ pub enum Route {
     PlaceTakeoutOrder,
     /// Stripe's webhook; not called by the site.
     StripeWebhook,
+    /// Staff: the orders of a business day, for the board.
+    ListBoardOrders,
+    /// Staff: what changed since a cursor (the board's poll).
+    GetOrderChanges,
+    /// Staff: approve, ready, complete, cancel.
+    ActOnOrder,
+    /// Staff: print an order's tickets again, marked REPRINT.
+    ReprintOrder,
+    /// Staff: 86 an item or option, or bring it back.
+    SetAvailability,
+    /// Owner: the day's orders and takings.
+    GetDaySales,
 }
 
-pub const ROUTES: [Route; 8] = [
+pub const ROUTES: [Route; 14] = [
     Route::GetTable,
     Route::GetMenu,
     Route::PlaceDineInOrder,
@@ -31,18 +46,51 @@ pub const ROUTES: [Route; 8] = [
     Route::GetPickupTimes,
     Route::PlaceTakeoutOrder,
     Route::StripeWebhook,
+    Route::ListBoardOrders,
+    Route::GetOrderChanges,
+    Route::ActOnOrder,
+    Route::ReprintOrder,
+    Route::SetAvailability,
+    Route::GetDaySales,
 ];
 
 impl Route {
     pub fn method(self) -> Method {
         match self {
-            Route::GetTable | Route::GetMenu | Route::GetOrder | Route::GetPickupTimes => {
-                Method::GET
-            }
+            Route::GetTable
+            | Route::GetMenu
+            | Route::GetOrder
+            | Route::GetPickupTimes
+            | Route::ListBoardOrders
+            | Route::GetOrderChanges
+            | Route::GetDaySales => Method::GET,
             Route::PlaceDineInOrder
             | Route::QuoteCart
             | Route::PlaceTakeoutOrder
-            | Route::StripeWebhook => Method::POST,
+            | Route::StripeWebhook
+            | Route::ActOnOrder
+            | Route::ReprintOrder
+            | Route::SetAvailability => Method::POST,
+        }
+    }
+
+    /// Who may call the route. No default: a new route has to say.
+    pub fn access(self) -> AccessLevel {
+        match self {
+            Route::GetTable
+            | Route::GetMenu
+            | Route::PlaceDineInOrder
+            | Route::GetOrder
+            | Route::QuoteCart
+            | Route::GetPickupTimes
+            | Route::PlaceTakeoutOrder
+            | Route::StripeWebhook => AccessLevel::Public,
+            Route::ListBoardOrders
+            | Route::GetOrderChanges
+            | Route::ActOnOrder
+            | Route::ReprintOrder
+            | Route::SetAvailability => AccessLevel::Staff,
+            Route::GetDaySales => AccessLevel::Owner,
         }
     }
 
@@ -57,6 +105,12 @@ impl Route {
             Route::GetPickupTimes => "/restaurants/{restaurant_id}/pickup-times",
             Route::PlaceTakeoutOrder => "/restaurants/{restaurant_id}/takeout-orders",
             Route::StripeWebhook => "/stripe/webhook",
+            Route::ListBoardOrders => "/restaurants/{restaurant_id}/staff/orders",
+            Route::GetOrderChanges => "/restaurants/{restaurant_id}/staff/changes",
+            Route::ActOnOrder => "/restaurants/{restaurant_id}/staff/orders/{order_id}/actions",
+            Route::ReprintOrder => "/restaurants/{restaurant_id}/staff/orders/{order_id}/reprint",
+            Route::SetAvailability => "/restaurants/{restaurant_id}/staff/availability",
+            Route::GetDaySales => "/restaurants/{restaurant_id}/staff/sales",
         }
     }
 
@@ -71,12 +125,19 @@ impl Route {
             Route::GetPickupTimes => "get-pickup-times",
             Route::PlaceTakeoutOrder => "place-takeout-order",
             Route::StripeWebhook => "stripe-webhook",
+            Route::ListBoardOrders => "list-board-orders",
+            Route::GetOrderChanges => "get-order-changes",
+            Route::ActOnOrder => "act-on-order",
+            Route::ReprintOrder => "reprint-order",
+            Route::SetAvailability => "set-availability",
+            Route::GetDaySales => "get-day-sales",
         }
     }
 }
 
 /// Serves one request for `route`. Never fails: every error becomes a JSON
-/// response here, with CORS headers like any other answer.
+/// response here, with CORS headers like any other answer. The route's
+/// access level is checked here, before its handler runs.
 pub async fn handle(route: Route, state: &AppState, request: Request) -> Response<Body> {
     let origin = request.headers().get(header::ORIGIN).cloned();
     // The restaurant and order, filled in from the path here or by the use
@@ -99,6 +160,11 @@ pub async fn handle(route: Route, state: &AppState, request: Request) -> Respons
         }
     }
     let result = async {
+        let caller = authorize(route, &request)?;
+        if let Some(caller) = &caller {
+            // Who, never the token.
+            tracing::info!(staff = %caller.subject, username = caller.username.as_deref(), "staff request");
+        }
         match route {
             Route::GetTable => handlers::get_table(state, &request).await,
             Route::GetMenu => handlers::get_menu(state, &request).await,
@@ -108,6 +174,12 @@ pub async fn handle(route: Route, state: &AppState, request: Request) -> Respons
             Route::GetPickupTimes => handlers::get_pickup_times(state, &request).await,
             Route::PlaceTakeoutOrder => handlers::place_takeout_order(state, &request).await,
             Route::StripeWebhook => handlers::stripe_webhook(state, &request).await,
+            Route::ListBoardOrders => handlers::list_board_orders(state, &request).await,
+            Route::GetOrderChanges => handlers::get_order_changes(state, &request).await,
+            Route::ActOnOrder => handlers::act_on_order(state, &request).await,
+            Route::ReprintOrder => handlers::reprint_order(state, &request).await,
+            Route::SetAvailability => handlers::set_availability(state, &request).await,
+            Route::GetDaySales => handlers::get_day_sales(state, &request).await,
         }
     }
     .instrument(span)

@@ -4,7 +4,7 @@
 use crate::cors::Cors;
 use std::sync::Arc;
 use tabletap_app::payments::{PaymentGateway, WebhookVerifier};
-use tabletap_app::ports::{Clock, Store};
+use tabletap_app::ports::{Clock, KitchenPublisher, Store};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,6 +13,9 @@ pub struct AppState {
     pub cors: Cors,
     /// Takeout payments; empty where a function or server has no provider.
     pub payments: Payments,
+    /// Where reprints are published (the kitchen's broker); `None` in
+    /// functions that never reprint.
+    pub kitchen: Option<Arc<dyn KitchenPublisher>>,
 }
 
 /// The payment ports a process was configured with. Only the functions

@@ -167,3 +167,86 @@ pub struct PaymentView<'a> {
     pub client_secret: &'a str,
     pub publishable_key: Option<&'a str>,
 }
+
+/// An order as the staff board shows it: everything a cook or a server
+/// needs, with its age and the print state of every station's ticket.
+#[derive(Serialize)]
+pub struct StaffOrderView<'a> {
+    pub id: &'a str,
+    pub number: String,
+    pub status: &'static str,
+    pub channel: &'a Channel,
+    pub lines: &'a [OrderLine],
+    pub note: Option<&'a str>,
+    pub totals: &'a Totals,
+    pub placed_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Seconds since it was placed, by the server's clock.
+    pub age_seconds: i64,
+    pub tickets: Vec<TicketPrintView>,
+    pub cancel_reason: Option<&'a str>,
+    /// Takeout: paid, and refunded once cancelled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<StaffPaymentView>,
+}
+
+#[derive(Serialize)]
+pub struct TicketPrintView {
+    #[serde(flatten)]
+    pub print: tabletap_core::board::TicketPrint,
+    /// Sent 60 s ago or more and not printed: the board shows it in red.
+    pub overdue: bool,
+}
+
+#[derive(Serialize)]
+pub struct StaffPaymentView {
+    pub state: PaymentState,
+    pub refunded: bool,
+}
+
+impl<'a> StaffOrderView<'a> {
+    pub fn new(o: &'a Order, now: Timestamp) -> Self {
+        Self {
+            id: o.id.as_str(),
+            number: o.number.to_string(),
+            status: o.status.as_str(),
+            channel: &o.channel,
+            lines: &o.lines,
+            note: o.note.as_deref(),
+            totals: &o.totals,
+            placed_at: o.placed_at,
+            updated_at: o.updated_at,
+            age_seconds: now.duration_since(o.placed_at).as_secs().max(0),
+            tickets: tabletap_core::board::ticket_prints(o)
+                .into_iter()
+                .map(|print| TicketPrintView {
+                    overdue: tabletap_core::board::print_overdue(&print, now),
+                    print,
+                })
+                .collect(),
+            cancel_reason: o.cancel_reason(),
+            payment: o.payment.as_ref().map(|p| StaffPaymentView {
+                state: p.state,
+                refunded: p.refund_id.is_some(),
+            }),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct BoardView<'a> {
+    pub restaurant: RestaurantView<'a>,
+    pub day: Date,
+    pub now: Timestamp,
+    /// Pass to the changes route to hear of what changes next.
+    pub cursor: String,
+    pub orders: Vec<StaffOrderView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ChangesView<'a> {
+    pub now: Timestamp,
+    pub cursor: String,
+    /// Orders that changed since the cursor, as they are now.
+    pub orders: Vec<StaffOrderView<'a>>,
+}

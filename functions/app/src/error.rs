@@ -54,6 +54,26 @@ pub enum AppError {
     /// An order limit of the restaurant (per table or overall) is reached.
     #[error("{}", .0.message())]
     TooManyOrders(LimitReached),
+    /// A staff action that does not fit where the order is now (a bump of
+    /// a cancelled order, a second approval).
+    #[error("Order {number} is {status}; it cannot be {action}.")]
+    ActionNotAllowed {
+        number: String,
+        status: &'static str,
+        action: &'static str,
+    },
+    #[error(transparent)]
+    BadCursor(#[from] tabletap_core::board::BadCursor),
+    #[error(transparent)]
+    UnknownMenuEntry(#[from] tabletap_core::menu::UnknownMenuEntry),
+    /// Reprints go straight to the kitchen's broker; it did not take them.
+    #[error(
+        "The kitchen printer service could not be reached; the ticket was not reprinted. Try again in a moment."
+    )]
+    KitchenUnavailable(#[source] anyhow::Error),
+    /// This process has no kitchen publisher (a misconfigured function).
+    #[error("Reprinting is not set up here.")]
+    KitchenNotConfigured,
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A bug or broken data: logged in full, shown to nobody.

@@ -60,6 +60,25 @@ pub trait PaymentGateway: Send + Sync {
         &self,
         request: &PaymentIntentRequest,
     ) -> Result<CreatedPaymentIntent, PaymentGatewayError>;
+    /// Refunds a PaymentIntent in full; returns the provider's refund id.
+    async fn refund_payment(&self, request: &RefundRequest) -> Result<String, PaymentGatewayError>;
+}
+
+/// A full refund of a cancelled order's payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundRequest {
+    pub restaurant_id: RestaurantId,
+    pub order_id: OrderId,
+    pub intent_id: String,
+    /// Derived from the order id: the provider refunds once, whatever the
+    /// retries.
+    pub idempotency_key: String,
+}
+
+impl RefundRequest {
+    pub fn idempotency_key_for(order_id: &OrderId) -> String {
+        format!("tabletap-refund-{order_id}")
+    }
 }
 
 /// Why a webhook request was refused before anything was read from it.

@@ -7,9 +7,10 @@ use crate::payments::PaymentEventRecord;
 use async_trait::async_trait;
 use tabletap_core::Date;
 use tabletap_core::Timestamp;
+use tabletap_core::board::ChangeMark;
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_core::menu::Menu;
-use tabletap_core::order::{Order, OrderId, OrderStatus};
+use tabletap_core::order::{Order, OrderId, OrderStatus, StatusChange};
 use tabletap_core::payment::OrderPayment;
 use tabletap_core::restaurant::Restaurant;
 use tabletap_core::table::{Table, TokenLookup};
@@ -116,7 +117,32 @@ pub trait OrderStore: Send + Sync {
         from: OrderStatus,
         to: OrderStatus,
         at: Timestamp,
+    ) -> Result<StatusUpdate, StoreError> {
+        self.apply_status_change(restaurant, id, from, &StatusChange::new(to, at))
+            .await
+    }
+
+    /// [`update_order_status`](Self::update_order_status) with the whole
+    /// history entry (a cancellation's reason). The one conditional write
+    /// every status change goes through.
+    async fn apply_status_change(
+        &self,
+        restaurant: &RestaurantId,
+        id: &OrderId,
+        from: OrderStatus,
+        change: &StatusChange,
     ) -> Result<StatusUpdate, StoreError>;
+
+    /// The orders of a restaurant whose last change was at or after
+    /// `since`, as (id, updated_at) marks, oldest change first. Backed by an
+    /// index of small items so that a board's idle poll costs almost
+    /// nothing; like the day listing it may lag a write by a moment in
+    /// DynamoDB (the cursor's overlap covers that).
+    async fn list_order_changes(
+        &self,
+        restaurant: &RestaurantId,
+        since: Timestamp,
+    ) -> Result<Vec<ChangeMark>, StoreError>;
 
     /// Sets an order's payment record, and optionally its status, only if
     /// the order is still `expected` (one conditional write). Leaving

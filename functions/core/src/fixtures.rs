@@ -224,6 +224,7 @@ pub fn sample_unpaid_takeout_order() -> Order {
         failure_message: None,
         problem: None,
         reported_at: None,
+        refund_id: None,
     });
     order
 }

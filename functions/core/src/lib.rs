@@ -4,6 +4,7 @@
 //! Callers pass in the current time and random bytes, so every rule (pricing,
 //! option choices, order states, ticket format) is tested in isolation.
 
+pub mod board;
 pub mod cart;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
@@ -15,6 +16,7 @@ pub mod money_format;
 pub mod order;
 pub mod payment;
 pub mod restaurant;
+pub mod staff;
 pub mod table;
 pub mod takeout;
 pub mod ticket;

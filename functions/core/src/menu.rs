@@ -206,7 +206,42 @@ impl Menu {
             .flat_map(|c| c.items.iter_mut())
             .find(|item| item.id.as_str() == id)
     }
+
+    /// Marks an item, or one option of an item, sold out ("86") or back.
+    /// Returns whether anything changed.
+    pub fn set_availability(
+        &mut self,
+        item_id: &str,
+        option_id: Option<&str>,
+        available: bool,
+    ) -> Result<bool, UnknownMenuEntry> {
+        let item = self
+            .item_mut(item_id)
+            .ok_or_else(|| UnknownMenuEntry(format!("item {item_id:?}")))?;
+        let flag = match option_id {
+            None => &mut item.available,
+            Some(option_id) => {
+                &mut item
+                    .option_groups
+                    .iter_mut()
+                    .flat_map(|g| g.options.iter_mut())
+                    .find(|o| o.id.as_str() == option_id)
+                    .ok_or_else(|| {
+                        UnknownMenuEntry(format!("option {option_id:?} of item {item_id:?}"))
+                    })?
+                    .available
+            }
+        };
+        let changed = *flag != available;
+        *flag = available;
+        Ok(changed)
+    }
 }
+
+/// An 86 switch named something the menu does not have.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("The menu has no {0}.")]
+pub struct UnknownMenuEntry(pub String);
 
 impl Item {
     fn validate(&self) -> Result<(), MenuError> {

@@ -232,6 +232,19 @@ pub struct TransitionRefused {
 pub struct StatusChange {
     pub status: OrderStatus,
     pub at: Timestamp,
+    /// Why, where a person gave a reason (a cancellation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl StatusChange {
+    pub fn new(status: OrderStatus, at: Timestamp) -> Self {
+        Self {
+            status,
+            at,
+            reason: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,10 +306,7 @@ impl Order {
             totals: new.priced.totals,
             placed_at: new.placed_at,
             updated_at: new.placed_at,
-            history: vec![StatusChange {
-                status,
-                at: new.placed_at,
-            }],
+            history: vec![StatusChange::new(status, new.placed_at)],
             access_token_digest: new.access_token_digest,
             payment: None,
             expires_at: None,
@@ -305,16 +315,30 @@ impl Order {
 
     /// Applies a status change in memory, if the state machine allows it.
     pub fn transition(&mut self, to: OrderStatus, at: Timestamp) -> Result<(), TransitionRefused> {
-        if !self.status.can_become(to) {
+        self.apply(StatusChange::new(to, at))
+    }
+
+    /// Like [`transition`](Self::transition), keeping the change's reason.
+    pub fn apply(&mut self, change: StatusChange) -> Result<(), TransitionRefused> {
+        if !self.status.can_become(change.status) {
             return Err(TransitionRefused {
                 from: self.status,
-                to,
+                to: change.status,
             });
         }
-        self.status = to;
-        self.updated_at = at;
-        self.history.push(StatusChange { status: to, at });
+        self.status = change.status;
+        self.updated_at = change.at;
+        self.history.push(change);
         Ok(())
+    }
+
+    /// The reason given when the order was cancelled, if any.
+    pub fn cancel_reason(&self) -> Option<&str> {
+        self.history
+            .iter()
+            .rev()
+            .find(|c| c.status == OrderStatus::Cancelled)
+            .and_then(|c| c.reason.as_deref())
     }
 }
 

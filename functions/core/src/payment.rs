@@ -69,6 +69,10 @@ pub struct OrderPayment {
     /// never overwrite newer ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_at: Option<Timestamp>,
+    /// The provider's refund, once a cancelled paid order was refunded:
+    /// recorded so a retried cancel never refunds twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
 }
 
 /// The facts a verified payment event states about a PaymentIntent.

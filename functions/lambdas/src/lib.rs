@@ -91,7 +91,34 @@ pub async fn state_from_env() -> Result<AppState, lambda_http::Error> {
         clock: Arc::new(SystemClock),
         cors: Cors::from_list(&config.allowed_origins),
         payments: tabletap_api::Payments::default(),
+        kitchen: None,
     })
+}
+
+/// The IoT Core publisher for the one HTTP function that publishes
+/// (reprints); the dispatcher builds its own.
+pub async fn kitchen_for(
+    route: Route,
+) -> Result<Option<Arc<dyn tabletap_app::ports::KitchenPublisher>>, lambda_http::Error> {
+    if route != Route::ReprintOrder {
+        return Ok(None);
+    }
+    let endpoint = std::env::var("TABLETAP_IOT_DATA_ENDPOINT")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or("TABLETAP_IOT_DATA_ENDPOINT is not set: it must be the IoT Core data endpoint (the SAM template sets it)")?;
+    let endpoint = if endpoint.starts_with("http") {
+        endpoint
+    } else {
+        format!("https://{endpoint}")
+    };
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let iot = aws_sdk_iotdataplane::Client::from_conf(
+        aws_sdk_iotdataplane::config::Builder::from(&aws)
+            .endpoint_url(endpoint)
+            .build(),
+    );
+    Ok(Some(Arc::new(tabletap_kitchen_iot::IotPublisher::new(iot))))
 }
 
 /// Runs the Lambda event loop for one route.
@@ -99,6 +126,7 @@ pub async fn run(route: Route) -> Result<(), lambda_http::Error> {
     init_logging();
     let mut state = state_from_env().await?;
     state.payments = payments::payments_for(route).await?;
+    state.kitchen = kitchen_for(route).await?;
     let state = &state;
     lambda_http::run(lambda_http::service_fn(move |request| async move {
         Ok::<_, Infallible>(tabletap_api::handle(route, state, request).await)

@@ -1,5 +1,5 @@
-//! Stripe for the two functions that need it (place-takeout-order and
-//! stripe-webhook). The secret key and the webhook signing secret are read
+//! Stripe for the functions that need it (place-takeout-order,
+//! stripe-webhook, and act-on-order for refunds of cancelled paid orders). The secret key and the webhook signing secret are read
 //! once per cold start from SSM Parameter Store (SecureString, decrypted by
 //! the function's role); the template passes only the parameters' names.
 //! Nothing secret is logged.
@@ -39,7 +39,10 @@ impl StripeSettings {
 
 /// Which payment ports a route's function needs.
 pub fn needs_payments(route: Route) -> bool {
-    matches!(route, Route::PlaceTakeoutOrder | Route::StripeWebhook)
+    matches!(
+        route,
+        Route::PlaceTakeoutOrder | Route::StripeWebhook | Route::ActOnOrder
+    )
 }
 
 async fn secure_parameter(
@@ -74,7 +77,7 @@ pub async fn payments_for(route: Route) -> Result<Payments, lambda_http::Error> 
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let ssm = aws_sdk_ssm::Client::new(&aws);
     Ok(match route {
-        Route::PlaceTakeoutOrder => {
+        Route::PlaceTakeoutOrder | Route::ActOnOrder => {
             let secret_key = secure_parameter(&ssm, &settings.secret_key_parameter).await?;
             let gateway = StripeGateway::new(&StripeConfig {
                 secret_key,

@@ -31,6 +31,7 @@ async fn seeded_state() -> AppState {
         clock: Arc::new(SystemClock),
         cors: Cors::from_list("https://order.example.com"),
         payments: tabletap_api::Payments::default(),
+        kitchen: None,
     }
 }
 

@@ -75,6 +75,7 @@ async fn every_line_of_an_orders_life_names_its_restaurant_and_order() {
         clock: Arc::new(SystemClock),
         cors: Cors::from_list(""),
         payments: tabletap_api::Payments::default(),
+        kitchen: None,
     };
     tabletap_kitchen_iot::local::start_recording(&moto)
         .await

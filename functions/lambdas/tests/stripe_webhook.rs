@@ -60,6 +60,7 @@ impl Harness {
                 gateway: None,
                 webhook: Some(Arc::new(StripeWebhookVerifier::new(SECRET))),
             },
+            kitchen: None,
         };
         Self {
             state,

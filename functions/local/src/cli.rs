@@ -113,11 +113,38 @@ enum Command {
     },
     /// Write the printable QR sheet (PDF, six codes per page) and optionally one PNG per table.
     QrSheet(crate::qr_sheet::QrSheetArgs),
+    /// Staff sign-in for the board (local mode's stand-in for Cognito).
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a member of staff or an owner, or give someone another role.
+    /// Prints a generated password unless one comes on standard input.
+    Add {
+        #[arg(long, default_value = "demo")]
+        restaurant: String,
+        /// What they sign in with, e.g. anna@example.com.
+        #[arg(long)]
+        username: String,
+        /// staff (the board, bumps, cancels, reprints, 86) or owner (also the figures).
+        #[arg(long, default_value = "staff")]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         private_folder(&self.data_dir)?;
+        // Staff accounts live beside the store, so they can be added while
+        // the server runs (it rereads the file when it changes).
+        if let Some(Command::Staff(command)) = self.command {
+            return command.run(&self.data_dir);
+        }
         let store = EmbeddedStore::open(&self.data_dir.join("tabletap.redb"))?;
         match self.command {
             None => server::serve(store, &self.data_dir, self.serve).await,
@@ -160,6 +187,41 @@ impl Cli {
                 Ok(())
             }
             Some(Command::QrSheet(args)) => args.run(&store).await,
+            Some(Command::Staff(_)) => unreachable!("handled above"),
+        }
+    }
+}
+
+impl StaffCommand {
+    fn run(self, data_dir: &std::path::Path) -> anyhow::Result<()> {
+        match self {
+            StaffCommand::Add {
+                restaurant,
+                username,
+                role,
+                password_stdin,
+            } => {
+                let restaurant = RestaurantId::parse(restaurant)?;
+                let role = tabletap_core::staff::Role::parse(&role).ok_or_else(|| {
+                    anyhow::anyhow!("--role must be staff or owner, not {role:?}")
+                })?;
+                let users = crate::staff::users::UserStore::open(data_dir)?;
+                let (password, generated) = if password_stdin {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    (Some(line.trim_end_matches(['\r', '\n']).to_owned()), false)
+                } else if users.find(&username).is_some() {
+                    (None, false)
+                } else {
+                    (Some(crate::staff::users::random_password()), true)
+                };
+                let user = users.add(&username, password.as_deref(), &restaurant, role)?;
+                println!("{}: {}", user.username, user.groups.join(", "));
+                if generated && let Some(password) = password {
+                    println!("password: {password}");
+                }
+                Ok(())
+            }
         }
     }
 }

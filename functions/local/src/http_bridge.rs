@@ -1,13 +1,18 @@
 //! Serves the API's Lambda handlers over plain HTTP: each axum request is
 //! turned into the `lambda_http::Request` API Gateway would have delivered
-//! (path parameters, query string, body), and the answer turned back.
+//! (path parameters, query string, body, and for a valid staff token its
+//! claims in the JWT authorizer's context), and the answer turned back.
 
+use crate::staff::tokens::{TokenIssuer, bearer};
+use axum::Extension;
 use axum::body::{Body as AxumBody, to_bytes};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use lambda_http::RequestExt;
 use std::collections::HashMap;
+use std::sync::Arc;
+use tabletap_api::auth::{flatten_claims, with_jwt_claims};
 use tabletap_api::error::ApiError;
 use tabletap_api::request::MAX_BODY_BYTES;
 use tabletap_api::{AppState, Route};
@@ -15,10 +20,21 @@ use tabletap_api::{AppState, Route};
 pub async fn serve_route(
     route: Route,
     State(state): State<AppState>,
+    Extension(tokens): Extension<Arc<TokenIssuer>>,
     Path(params): Path<HashMap<String, String>>,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
+    // API Gateway's JWT authorizer: a valid token's claims reach the
+    // handler; an invalid one is answered 401 by the route's access check
+    // (API Gateway answers it itself). The token is never logged.
+    let claims = bearer(&parts.headers).and_then(|token| match tokens.verify(token) {
+        Ok(verified) => Some(flatten_claims(&verified.claims)),
+        Err(error) => {
+            tracing::info!(reason = ?error.kind(), "bearer token refused");
+            None
+        }
+    });
     // The unread rest of the body makes the connection unusable, so say it
     // will close; otherwise a client reuses it and its next request fails.
     let too_large = || {
@@ -55,9 +71,12 @@ pub async fn serve_route(
     } else {
         lambda_http::Body::Binary(bytes.to_vec())
     };
-    let lambda_request = lambda_http::Request::from_parts(parts, body)
+    let mut lambda_request = lambda_http::Request::from_parts(parts, body)
         .with_path_parameters(params)
         .with_query_string_parameters(query);
+    if let Some(claims) = claims {
+        lambda_request = with_jwt_claims(lambda_request, claims);
+    }
     into_axum(tabletap_api::handle(route, &state, lambda_request).await)
 }
 
@@ -80,7 +99,7 @@ pub async fn preflight(State(state): State<AppState>, request: Request) -> Respo
     response
 }
 
-fn into_axum(response: lambda_http::Response<lambda_http::Body>) -> Response {
+pub fn into_axum(response: lambda_http::Response<lambda_http::Body>) -> Response {
     let (parts, body) = response.into_parts();
     let body = match body {
         lambda_http::Body::Empty => AxumBody::empty(),

@@ -11,6 +11,7 @@ mod payments;
 mod qr_sheet;
 mod seed;
 mod server;
+mod staff;
 mod test_payment;
 
 use clap::Parser;

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 use tabletap_api::Payments;
 use tabletap_app::payments::{
-    CreatedPaymentIntent, PaymentGateway, PaymentGatewayError, PaymentIntentRequest,
+    CreatedPaymentIntent, PaymentGateway, PaymentGatewayError, PaymentIntentRequest, RefundRequest,
     WebhookVerifier,
 };
 use tabletap_core::payment::PaymentProvider;
@@ -99,7 +99,7 @@ fn local_webhook_secret(data_dir: &Path) -> anyhow::Result<String> {
 }
 
 #[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new()
@@ -112,7 +112,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
@@ -152,5 +152,11 @@ impl PaymentGateway for TestGateway {
             client_secret: format!("{intent_id}_secret_{}", random_hex(24)),
             intent_id,
         })
+    }
+
+    async fn refund_payment(&self, request: &RefundRequest) -> Result<String, PaymentGatewayError> {
+        let refund_id = format!("re_test_{}", random_hex(24));
+        tracing::info!(order = %request.order_id, intent = %request.intent_id, refund = %refund_id, "TEST refund (no money moves)");
+        Ok(refund_id)
     }
 }

@@ -5,6 +5,9 @@ use crate::http_bridge::{api_method_not_allowed, api_not_found, preflight, serve
 use crate::kitchen;
 use crate::outbox::Outbox;
 use crate::payments::{self, LocalPayments};
+use crate::staff::StaffAuth;
+use crate::staff::tokens::TokenIssuer;
+use crate::staff::users::UserStore;
 use crate::test_payment::{TestPayments, test_payment};
 use crate::{dispatcher, seed};
 use anyhow::Context;
@@ -45,24 +48,32 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         .unwrap_or_else(|| format!("http://{local}"));
 
     let payments = payments::configure(&args, data_dir)?;
+    let kitchen_restaurant = RestaurantId::parse(&args.kitchen_restaurant)
+        .context("--kitchen-restaurant is not a restaurant id")?;
+    let kitchen =
+        kitchen::start(data_dir, args.mqtt_addr, &kitchen_restaurant, store.clone()).await?;
     let state = AppState {
         store: Arc::new(store.clone()),
         clock: Arc::new(SystemClock),
         cors: Cors::from_list(&args.allowed_origins),
         payments: payments.payments.clone(),
+        kitchen: Some(kitchen.publisher.clone()),
     };
-    let app = router(state.clone(), &args, &payments);
+    let staff = StaffAuth {
+        users: Arc::new(UserStore::open(data_dir)?),
+        tokens: Arc::new(TokenIssuer::open(data_dir)?),
+    };
+    let demo_login = match &demo {
+        Some(demo) => Some(crate::staff::demo_login(&staff.users, data_dir, demo)?),
+        None => None,
+    };
+    let app = router(state.clone(), &args, &payments, &staff);
     tokio::spawn(expire_unpaid_orders_every_minute(store.clone()));
-
-    let kitchen_restaurant = RestaurantId::parse(&args.kitchen_restaurant)
-        .context("--kitchen-restaurant is not a restaurant id")?;
-    let kitchen =
-        kitchen::start(data_dir, args.mqtt_addr, &kitchen_restaurant, store.clone()).await?;
     let outbox = Outbox::new(data_dir.join("outbox"), &args.receipt_from)?;
     let clock = SystemClock;
     let dispatcher = Dispatcher {
         store: &store,
-        kitchen: &kitchen.publisher,
+        kitchen: &*kitchen.publisher,
         mailer: &outbox,
         clock: &clock,
     };
@@ -70,6 +81,11 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
     if let Some(demo) = demo {
         println!("Order from a table of the demo restaurant:");
         seed::print_table_links(&store, &demo, &public_url).await?;
+    }
+    if let Some((username, password)) = demo_login {
+        println!(
+            "Staff board: {public_url}/staff/ (demo staff login: {username} / {password}; add people with `tabletap-local staff add`)"
+        );
     }
     println!(
         "Kitchen: MQTT broker on {} (mutual TLS). Start the printer bridge with:\n  tabletap-listener --config {} run\nTickets then print to {}",
@@ -81,12 +97,13 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         "Receipts are written to {}",
         data_dir.join("outbox").display()
     );
+    let shutdown = shutdown_signal();
     // Printed last: scripts and the test harness wait for this exact line.
     println!("TableTap is listening on http://{local}");
     if !args.site_dir.join("index.html").exists() {
         tracing::warn!(site = %args.site_dir.display(), "no site found there: only the API is served (run from the repository root or set TABLETAP_SITE_DIR)");
     }
-    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal());
+    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
     tokio::select! {
         served = server => served.context("the server stopped with an error")?,
         () = dispatcher::run(dispatcher) => {}
@@ -95,8 +112,28 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
     Ok(())
 }
 
-fn router(state: AppState, args: &ServeArgs, payments: &LocalPayments) -> Router {
-    let mut api = Router::new();
+fn router(
+    state: AppState,
+    args: &ServeArgs,
+    payments: &LocalPayments,
+    staff: &StaffAuth,
+) -> Router {
+    let mut api = Router::new()
+        // Local mode's stand-in for Cognito (staff/mod.rs).
+        .route(
+            "/staff/sign-in",
+            axum::routing::post(crate::staff::sign_in)
+                .with_state(staff.clone())
+                .options(preflight)
+                .fallback(api_method_not_allowed),
+        )
+        .route(
+            "/staff/refresh",
+            axum::routing::post(crate::staff::refresh)
+                .with_state(staff.clone())
+                .options(preflight)
+                .fallback(api_method_not_allowed),
+        );
     // Local mode only, and only without Stripe: pay a takeout order with a
     // signed test event (test_payment.rs).
     if payments.provider == Some(PaymentProvider::Test) {
@@ -116,14 +153,17 @@ fn router(state: AppState, args: &ServeArgs, payments: &LocalPayments) -> Router
         let filter = MethodFilter::try_from(route.method()).expect("routes use GET or POST");
         api = api.route(
             route.path(),
-            on(filter, move |state, params, request| {
-                serve_route(route, state, params, request)
+            on(filter, move |state, tokens, params, request| {
+                serve_route(route, state, tokens, params, request)
             })
             .options(preflight)
             .fallback(api_method_not_allowed),
         );
     }
-    let api = api.fallback(api_not_found).with_state(state.clone());
+    let api = api
+        .fallback(api_not_found)
+        .layer(axum::Extension(staff.tokens.clone()))
+        .with_state(state.clone());
 
     let site_payments = (payments.provider, payments.publishable_key.clone());
     // Table links and the takeout page are client-side pages of the site.
@@ -147,6 +187,8 @@ async fn site_config(
         // null: no payments here, takeout answers `payments_unavailable`.
         "paymentProvider": provider.map(PaymentProvider::as_str),
         "stripePublishableKey": publishable_key,
+        // Staff pages sign in with POST /api/staff/sign-in (Cognito in AWS).
+        "staffAuth": "local",
     }))
     .into_response()
 }
@@ -176,22 +218,31 @@ async fn expire_unpaid_orders_every_minute(store: EmbeddedStore) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers for SIGTERM and Ctrl-C now (before the server says it is
+/// listening, so a stop right after start is a graceful one) and resolves
+/// when either arrives.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let terminate = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        async move {
+            match (terminate, interrupt) {
+                (Ok(mut terminate), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => {},
+                        _ = interrupt.recv() => {},
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -147,6 +147,7 @@ impl Stand {
             clock: Arc::new(SystemClock),
             cors: Cors::from_list(SITE),
             payments: tabletap_api::Payments::default(),
+            kitchen: None,
         }
     }
 

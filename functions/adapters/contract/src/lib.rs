@@ -46,6 +46,8 @@ macro_rules! store_contract_tests {
             rate_counters_are_per_restaurant_counter_and_window,
             concurrent_rate_slots_never_pass_the_limit,
             an_expired_idempotency_record_frees_its_key,
+            order_changes_list_each_order_at_its_last_change,
+            a_cancel_keeps_its_reason,
         );
     };
     (@each $make:expr; $($check:ident),+ $(,)?) => {
@@ -80,6 +82,7 @@ fn order_for(restaurant: &str, nth: u8, day: &str) -> Order {
     order.id = OrderId::new(at, u128::from(nth) + 1);
     order.business_date = day.parse().unwrap();
     order.placed_at = at;
+    order.updated_at = at;
     order
 }
 
@@ -841,5 +844,146 @@ pub async fn an_expired_idempotency_record_frees_its_key<S: Store>(store: Arc<S>
             .await
             .unwrap(),
         Some(fresh)
+    );
+}
+
+/// The change index behind the board's poll: every order once, at its
+/// latest `updated_at`, per restaurant, from `since` on; status and
+/// payment writes move it.
+pub async fn order_changes_list_each_order_at_its_last_change<S: Store>(store: Arc<S>) {
+    let r = "changes-r";
+    let first = order_for(r, 1, "2026-11-21");
+    let second = order_for(r, 2, "2026-11-21");
+    let elsewhere = order_for("changes-other", 3, "2026-11-21");
+    for order in [&first, &second, &elsewhere] {
+        store.create_order(order, None).await.unwrap();
+    }
+    let ids = |marks: Vec<tabletap_core::board::ChangeMark>| {
+        marks
+            .into_iter()
+            .map(|m| (m.order_id, m.updated_at))
+            .collect::<Vec<_>>()
+    };
+    let all = ids(store
+        .list_order_changes(&rid(r), first.placed_at)
+        .await
+        .unwrap());
+    assert_eq!(
+        all,
+        vec![
+            (first.id.clone(), first.updated_at),
+            (second.id.clone(), second.updated_at)
+        ],
+        "oldest change first, this restaurant only"
+    );
+    let later: Timestamp = "2026-11-21T18:05:00Z".parse().unwrap();
+    assert!(
+        store
+            .list_order_changes(&rid(r), later)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing changed since: an idle poll finds nothing"
+    );
+    // A status change moves the first order to its new time, once.
+    let sent_at: Timestamp = "2026-11-21T18:06:00.250Z".parse().unwrap();
+    let applied = store
+        .update_order_status(
+            &rid(r),
+            &first.id,
+            OrderStatus::Accepted,
+            OrderStatus::Sent,
+            sent_at,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(applied, StatusUpdate::Applied(_)));
+    assert_eq!(
+        ids(store.list_order_changes(&rid(r), later).await.unwrap()),
+        vec![(first.id.clone(), sent_at)]
+    );
+    assert_eq!(
+        store
+            .list_order_changes(&rid(r), first.placed_at)
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "the old entry is gone"
+    );
+    // A payment record counts as a change too.
+    let paid_at: Timestamp = "2026-11-21T18:07:00Z".parse().unwrap();
+    let payment = OrderPayment {
+        provider: tabletap_core::payment::PaymentProvider::Test,
+        intent_id: "pi_x".into(),
+        client_secret: "pi_x_secret".into(),
+        state: PaymentState::Succeeded,
+        failure_message: None,
+        problem: None,
+        reported_at: None,
+        refund_id: Some("re_x".into()),
+    };
+    store
+        .update_order_payment(
+            &rid(r),
+            &second.id,
+            OrderStatus::Accepted,
+            None,
+            &payment,
+            paid_at,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(store.list_order_changes(&rid(r), paid_at).await.unwrap()),
+        vec![(second.id.clone(), paid_at)]
+    );
+    let stored = store.get_order(&rid(r), &second.id).await.unwrap().unwrap();
+    assert_eq!(stored.payment.unwrap().refund_id.as_deref(), Some("re_x"));
+}
+
+/// A cancellation's reason is part of the conditional write and reads back.
+pub async fn a_cancel_keeps_its_reason<S: Store>(store: Arc<S>) {
+    let r = "cancel-r";
+    let order = order_for(r, 1, "2026-11-21");
+    store.create_order(&order, None).await.unwrap();
+    let at: Timestamp = "2026-11-21T18:10:00Z".parse().unwrap();
+    let change = tabletap_core::order::StatusChange {
+        status: OrderStatus::Cancelled,
+        at,
+        reason: Some("Guest left".into()),
+    };
+    let StatusUpdate::Applied(cancelled) = store
+        .apply_status_change(&rid(r), &order.id, OrderStatus::Accepted, &change)
+        .await
+        .unwrap()
+    else {
+        panic!("cancel not applied");
+    };
+    assert_eq!(cancelled.cancel_reason(), Some("Guest left"));
+    let stored = store.get_order(&rid(r), &order.id).await.unwrap().unwrap();
+    assert_eq!(stored.status, OrderStatus::Cancelled);
+    assert_eq!(stored.cancel_reason(), Some("Guest left"));
+    assert_eq!(stored.history.last(), Some(&change));
+    // A second cancel is a conflict, not a second history entry.
+    let again = store
+        .apply_status_change(&rid(r), &order.id, OrderStatus::Accepted, &change)
+        .await
+        .unwrap();
+    assert!(matches!(
+        again,
+        StatusUpdate::Conflict {
+            current: OrderStatus::Cancelled
+        }
+    ));
+    assert_eq!(
+        store
+            .get_order(&rid(r), &order.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .history
+            .len(),
+        2
     );
 }

@@ -4,7 +4,7 @@
 //! adds; those extra attributes are ignored when reading back.
 
 use crate::keys::ItemKey;
-use crate::schema::{ENTITY, EXPIRES_AT_EPOCH, GSI1_PK, GSI1_SK, PK, SK};
+use crate::schema::{ENTITY, EXPIRES_AT_EPOCH, GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK, PK, SK};
 use anyhow::anyhow;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
@@ -22,6 +22,8 @@ pub(crate) struct Envelope {
     pub entity: &'static str,
     /// `(gsi1pk, gsi1sk)` for items listed through the index.
     pub by_day: Option<(String, String)>,
+    /// `(gsi2pk, gsi2sk)` for items in the change index.
+    pub by_change: Option<(String, String)>,
     /// When DynamoDB may delete the item.
     pub expires_at: Option<Timestamp>,
 }
@@ -32,6 +34,7 @@ impl Envelope {
             key,
             entity,
             by_day: None,
+            by_change: None,
             expires_at: None,
         }
     }
@@ -54,6 +57,10 @@ pub(crate) fn to_item<T: Serialize>(record: &T, envelope: Envelope) -> Result<It
     if let Some((pk, sk)) = envelope.by_day {
         add(GSI1_PK, AttributeValue::S(pk))?;
         add(GSI1_SK, AttributeValue::S(sk))?;
+    }
+    if let Some((pk, sk)) = envelope.by_change {
+        add(GSI2_PK, AttributeValue::S(pk))?;
+        add(GSI2_SK, AttributeValue::S(sk))?;
     }
     if let Some(at) = envelope.expires_at {
         add(

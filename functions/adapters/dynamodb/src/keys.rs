@@ -71,6 +71,11 @@ pub(crate) fn orders_of_day(restaurant: &RestaurantId, day: Date) -> String {
     format!("R#{restaurant}#DAY#{day}")
 }
 
+/// Index partition of a restaurant's order changes (`gsi2pk`).
+pub(crate) fn order_changes(restaurant: &RestaurantId) -> String {
+    format!("R#{restaurant}#CHANGES")
+}
+
 pub(crate) fn order_sequence(restaurant: &RestaurantId, day: Date) -> ItemKey {
     in_restaurant(restaurant, format!("ORDER_SEQUENCE#{day}"))
 }

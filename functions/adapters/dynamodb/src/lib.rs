@@ -33,6 +33,9 @@ pub use schema::create_table;
 pub struct DynamoDbStore {
     client: Client,
     table: String,
+    /// Read capacity the change index queries consumed (as DynamoDB
+    /// reports it), for measuring what a board's poll costs.
+    change_reads: std::sync::Arc<std::sync::Mutex<f64>>,
 }
 
 impl DynamoDbStore {
@@ -42,7 +45,17 @@ impl DynamoDbStore {
         Self {
             client,
             table: table_name.into(),
+            change_reads: Default::default(),
         }
+    }
+
+    /// Read capacity units consumed by change index queries so far.
+    pub fn change_read_units(&self) -> f64 {
+        *self.change_reads.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn record_read_units(&self, units: f64) {
+        *self.change_reads.lock().unwrap_or_else(|e| e.into_inner()) += units;
     }
 
     pub fn table_name(&self) -> &str {

@@ -10,7 +10,7 @@ use crate::keys;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use tabletap_app::ports::{StatusUpdate, StoreError};
-use tabletap_core::Timestamp;
+use tabletap_core::board::change_sort_key;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::order::{Order, OrderId, OrderStatus, StatusChange};
 
@@ -22,9 +22,9 @@ impl DynamoDbStore {
         restaurant: &RestaurantId,
         id: &OrderId,
         from: OrderStatus,
-        to: OrderStatus,
-        at: Timestamp,
+        change: &StatusChange,
     ) -> Result<StatusUpdate, StoreError> {
+        let (to, at) = (change.status, change.at);
         let key = keys::order(restaurant, id);
         if !from.can_become(to) {
             // Same answers as a write that lost: where the order stands now.
@@ -35,7 +35,7 @@ impl DynamoDbStore {
                 },
             });
         }
-        let change = AttributeValue::L(vec![to_value(&StatusChange { status: to, at })?]);
+        let change = AttributeValue::L(vec![to_value(change)?]);
         // An unpaid order's TTL ends when it stops waiting for payment.
         let (remove_ttl, ttl_names) = if from == OrderStatus::PendingPayment {
             (
@@ -55,12 +55,14 @@ impl DynamoDbStore {
             .set_key(Some(key.to_item()))
             .condition_expression("#status = :from")
             .update_expression(format!(
-                "SET #status = :to, #updated_at = :at, #history = list_append(#history, :change){remove_ttl}"
+                "SET #status = :to, #updated_at = :at, #history = list_append(#history, :change), #changed = :changed{remove_ttl}"
             ))
             .set_expression_attribute_names(ttl_names)
             .expression_attribute_names("#status", STATUS)
             .expression_attribute_names("#updated_at", "updated_at")
             .expression_attribute_names("#history", "history")
+            .expression_attribute_names("#changed", crate::schema::GSI2_SK)
+            .expression_attribute_values(":changed", AttributeValue::S(change_sort_key(at, id)))
             .expression_attribute_values(":from", to_value(&from)?)
             .expression_attribute_values(":to", to_value(&to)?)
             .expression_attribute_values(":at", to_value(&at)?)

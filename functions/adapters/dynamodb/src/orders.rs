@@ -7,7 +7,7 @@ use crate::DynamoDbStore;
 use crate::errors::{unavailable, unavailable_because};
 use crate::items::{Envelope, Item, from_item, to_item};
 use crate::keys;
-use crate::schema::{EXPIRES_AT_EPOCH, GSI1, GSI1_PK, PK};
+use crate::schema::{EXPIRES_AT_EPOCH, GSI1, GSI1_PK, GSI2, GSI2_PK, GSI2_SK, PK};
 use crate::transactions::{MAX_ATTEMPTS, Reasons, Transaction, back_off, build_put, write};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
@@ -15,7 +15,9 @@ use aws_sdk_dynamodb::types::builders::PutBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure};
 use tabletap_app::idempotency::IdempotencyRecord;
 use tabletap_app::ports::{CreateOrderOutcome, OrderStore, StatusUpdate, StoreError};
+use tabletap_core::board::{ChangeMark, change_sort_key};
 use tabletap_core::ids::RestaurantId;
+use tabletap_core::order::StatusChange;
 use tabletap_core::order::{Order, OrderId, OrderStatus};
 use tabletap_core::{Date, Timestamp};
 
@@ -59,15 +61,26 @@ impl OrderStore for DynamoDbStore {
         self.get_record(&keys::order(restaurant, id)).await
     }
 
-    async fn update_order_status(
+    async fn apply_status_change(
         &self,
         restaurant: &RestaurantId,
         id: &OrderId,
         from: OrderStatus,
-        to: OrderStatus,
-        at: Timestamp,
+        change: &StatusChange,
     ) -> Result<StatusUpdate, StoreError> {
-        self.change_order_status(restaurant, id, from, to, at).await
+        self.change_order_status(restaurant, id, from, change).await
+    }
+
+    /// One Query on the keys-only change index: an idle board's poll
+    /// finds nothing there and reads no order (0.5 RCU, measured in
+    /// docs/staff.md). Eventually consistent like every index; the
+    /// cursor's overlap re-reads the last seconds.
+    async fn list_order_changes(
+        &self,
+        restaurant: &RestaurantId,
+        since: Timestamp,
+    ) -> Result<Vec<ChangeMark>, StoreError> {
+        self.query_order_changes(restaurant, since).await
     }
 
     async fn update_order_payment(
@@ -107,11 +120,62 @@ impl OrderStore for DynamoDbStore {
 }
 
 impl DynamoDbStore {
+    pub(crate) async fn query_order_changes(
+        &self,
+        restaurant: &RestaurantId,
+        since: Timestamp,
+    ) -> Result<Vec<ChangeMark>, StoreError> {
+        let mut marks = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(GSI2)
+                .key_condition_expression("#p = :p AND #s >= :since")
+                .expression_attribute_names("#p", GSI2_PK)
+                .expression_attribute_names("#s", GSI2_SK)
+                .expression_attribute_values(
+                    ":p",
+                    AttributeValue::S(keys::order_changes(restaurant)),
+                )
+                .expression_attribute_values(
+                    ":since",
+                    AttributeValue::S(format!("{:020}", since.as_microsecond().max(0))),
+                )
+                .set_exclusive_start_key(start)
+                .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
+                .send()
+                .await
+                .map_err(|e| unavailable("Query", e))?;
+            if let Some(used) = page.consumed_capacity().and_then(|c| c.capacity_units()) {
+                self.record_read_units(used);
+            }
+            for item in page.items() {
+                let Some(AttributeValue::S(sort_key)) = item.get(GSI2_SK) else {
+                    return Err(StoreError::Corrupt(anyhow::anyhow!(
+                        "a change index item has no sort key"
+                    )));
+                };
+                marks.push(parse_change_key(sort_key)?);
+            }
+            match page.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => return Ok(marks),
+            }
+        }
+    }
+
     fn order_put(&self, order: &Order) -> Result<Put, StoreError> {
         let mut envelope = Envelope::new(keys::order(&order.restaurant_id, &order.id), "order");
         envelope.by_day = Some((
             keys::orders_of_day(&order.restaurant_id, order.business_date),
             order.id.to_string(),
+        ));
+        envelope.by_change = Some((
+            keys::order_changes(&order.restaurant_id),
+            change_sort_key(order.updated_at, &order.id),
         ));
         envelope.expires_at = crate::payments::order_ttl(order);
         build_put(new_item_put(&self.table, to_item(order, envelope)?))
@@ -220,4 +284,18 @@ fn order_id_taken(order: &Order) -> StoreError {
         order.id,
         order.restaurant_id
     ))
+}
+
+fn parse_change_key(sort_key: &str) -> Result<ChangeMark, StoreError> {
+    let corrupt = || StoreError::Corrupt(anyhow::anyhow!("bad change index key {sort_key:?}"));
+    let (micros, id) = sort_key.split_once('#').ok_or_else(corrupt)?;
+    let updated_at = micros
+        .parse::<i64>()
+        .ok()
+        .and_then(|m| Timestamp::from_microsecond(m).ok())
+        .ok_or_else(corrupt)?;
+    Ok(ChangeMark {
+        order_id: OrderId::parse(id).map_err(|_| corrupt())?,
+        updated_at,
+    })
 }

@@ -111,6 +111,11 @@ impl DynamoDbStore {
             .expression_attribute_names("#status", "status")
             .expression_attribute_names("#payment", "payment")
             .expression_attribute_names("#updated_at", "updated_at")
+            .expression_attribute_names("#changed", crate::schema::GSI2_SK)
+            .expression_attribute_values(
+                ":changed",
+                AttributeValue::S(tabletap_core::board::change_sort_key(at, id)),
+            )
             .expression_attribute_values(":expected", to_value(&expected)?)
             .expression_attribute_values(":payment", to_value(payment)?)
             .expression_attribute_values(":at", to_value(&at)?)
@@ -123,10 +128,10 @@ impl DynamoDbStore {
                     .expression_attribute_values(":to", to_value(&to)?)
                     .expression_attribute_values(
                         ":change",
-                        AttributeValue::L(vec![to_value(&StatusChange { status: to, at })?]),
+                        AttributeValue::L(vec![to_value(&StatusChange::new(to, at))?]),
                     );
-                let set = "SET #payment = :payment, #updated_at = :at, #status = :to, \
-                           #history = list_append(#history, :change)";
+                let set = "SET #payment = :payment, #updated_at = :at, #changed = :changed, \
+                           #status = :to, #history = list_append(#history, :change)";
                 if expected == OrderStatus::PendingPayment {
                     update = update.expression_attribute_names("#ttl", EXPIRES_AT_EPOCH);
                     format!("{set} REMOVE #ttl")
@@ -134,7 +139,7 @@ impl DynamoDbStore {
                     set.to_owned()
                 }
             }
-            None => "SET #payment = :payment, #updated_at = :at".to_owned(),
+            None => "SET #payment = :payment, #updated_at = :at, #changed = :changed".to_owned(),
         };
         match update.update_expression(expression).send().await {
             Ok(output) => {

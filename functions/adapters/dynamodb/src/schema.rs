@@ -1,6 +1,7 @@
 //! The table's shape, shared by the adapter, the SAM template and tests:
-//! string keys `pk`/`sk`, one index `gsi1` for a restaurant's orders by
-//! business day, a TTL attribute and a stream for the dispatcher.
+//! string keys `pk`/`sk`, an index `gsi1` for a restaurant's orders by
+//! business day, an index `gsi2` of their last changes (for the staff
+//! board's polls), a TTL attribute and a stream for the dispatcher.
 
 use anyhow::Context;
 use aws_sdk_dynamodb::Client;
@@ -21,6 +22,13 @@ pub const GSI1: &str = "gsi1";
 pub const GSI1_PK: &str = "gsi1pk";
 /// The order id: ULIDs sort by creation time.
 pub const GSI1_SK: &str = "gsi1sk";
+/// Index of every order's last change (keys only), so a board's poll
+/// reads small items and only those that changed.
+pub const GSI2: &str = "gsi2";
+/// `R#<restaurant>#CHANGES`, on orders only.
+pub const GSI2_PK: &str = "gsi2pk";
+/// `<updated_at µs, 20 digits>#<order id>`: sorts by the last change.
+pub const GSI2_SK: &str = "gsi2sk";
 /// Epoch seconds after which DynamoDB may delete the item (TTL). Not
 /// `expires_at`: records already use that name for their own timestamp.
 pub const EXPIRES_AT_EPOCH: &str = "expires_at_epoch";
@@ -54,6 +62,16 @@ pub async fn create_table(client: &Client, table: &str) -> anyhow::Result<()> {
                 .build(),
         )
         .build()?;
+    let by_change = GlobalSecondaryIndex::builder()
+        .index_name(GSI2)
+        .key_schema(key(GSI2_PK, KeyType::Hash)?)
+        .key_schema(key(GSI2_SK, KeyType::Range)?)
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::KeysOnly)
+                .build(),
+        )
+        .build()?;
     let stream = StreamSpecification::builder()
         .stream_enabled(true)
         .stream_view_type(StreamViewType::NewAndOldImages)
@@ -65,9 +83,12 @@ pub async fn create_table(client: &Client, table: &str) -> anyhow::Result<()> {
         .attribute_definitions(string_attribute(SK)?)
         .attribute_definitions(string_attribute(GSI1_PK)?)
         .attribute_definitions(string_attribute(GSI1_SK)?)
+        .attribute_definitions(string_attribute(GSI2_PK)?)
+        .attribute_definitions(string_attribute(GSI2_SK)?)
         .key_schema(key(PK, KeyType::Hash)?)
         .key_schema(key(SK, KeyType::Range)?)
         .global_secondary_indexes(by_day)
+        .global_secondary_indexes(by_change)
         .billing_mode(BillingMode::PayPerRequest)
         .stream_specification(stream)
         .send()

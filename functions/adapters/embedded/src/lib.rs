@@ -24,8 +24,10 @@ use tabletap_app::ports::{
     CreateOrderOutcome, MenuStore, OrderStore, RestaurantStore, StatusUpdate, StoreError,
     TableStore,
 };
+use tabletap_core::board::{ChangeMark, change_sort_key};
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_core::menu::Menu;
+use tabletap_core::order::StatusChange;
 use tabletap_core::order::{Order, OrderId, OrderStatus};
 use tabletap_core::restaurant::Restaurant;
 use tabletap_core::table::{Table, TokenLookup};
@@ -41,6 +43,10 @@ const ORDERS: TableDefinition<&str, &[u8]> = TableDefinition::new("orders");
 /// `<restaurant>/<business date>/<order id>` -> (): orders of a day in id
 /// (= time) order, like the DynamoDB GSI.
 const ORDERS_BY_DAY: TableDefinition<&str, ()> = TableDefinition::new("orders_by_day");
+/// `<restaurant>/<updated_at sort key>` -> (): every order's last change,
+/// so a board's poll reads only what changed (see `list_order_changes`).
+pub(crate) const ORDERS_BY_CHANGE: TableDefinition<&str, ()> =
+    TableDefinition::new("orders_by_change");
 const ORDER_COUNTERS: TableDefinition<&str, u32> = TableDefinition::new("order_counters");
 const IDEMPOTENCY: TableDefinition<&str, &[u8]> = TableDefinition::new("idempotency");
 
@@ -71,6 +77,31 @@ fn order_key(restaurant: &RestaurantId, id: &OrderId) -> String {
     format!("{restaurant}/{id}")
 }
 
+fn change_key(restaurant: &RestaurantId, at: Timestamp, id: &OrderId) -> String {
+    format!("{restaurant}/{}", change_sort_key(at, id))
+}
+
+/// Moves an order's entry in the change index from its old `updated_at`
+/// to its new one, in the write transaction that changed it.
+pub(crate) fn reindex_change(
+    txn: &redb::WriteTransaction,
+    restaurant: &RestaurantId,
+    id: &OrderId,
+    old: Option<Timestamp>,
+    new: Timestamp,
+) -> Result<(), StoreError> {
+    let mut index = txn.open_table(ORDERS_BY_CHANGE).map_err(unavailable)?;
+    if let Some(old) = old {
+        index
+            .remove(change_key(restaurant, old, id).as_str())
+            .map_err(unavailable)?;
+    }
+    index
+        .insert(change_key(restaurant, new, id).as_str(), ())
+        .map_err(unavailable)?;
+    Ok(())
+}
+
 fn day_prefix(restaurant: &RestaurantId, day: Date) -> String {
     format!("{restaurant}/{day}/")
 }
@@ -79,6 +110,21 @@ fn day_prefix(restaurant: &RestaurantId, day: Date) -> String {
 /// followed by the highest character.
 fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
+}
+
+fn parse_change_key(sort_key: &str) -> Result<ChangeMark, StoreError> {
+    let corrupt = || StoreError::Corrupt(anyhow::anyhow!("bad change index key {sort_key:?}"));
+    let (micros, id) = sort_key.split_once('#').ok_or_else(corrupt)?;
+    let updated_at = micros
+        .parse::<i64>()
+        .ok()
+        .and_then(|m| Timestamp::from_microsecond(m).ok())
+        .ok_or_else(corrupt)?;
+    let order_id = OrderId::parse(id).map_err(|_| corrupt())?;
+    Ok(ChangeMark {
+        order_id,
+        updated_at,
+    })
 }
 
 impl EmbeddedStore {
@@ -111,6 +157,7 @@ impl EmbeddedStore {
         txn.open_table(TABLE_TOKENS)?;
         txn.open_table(ORDERS)?;
         txn.open_table(ORDERS_BY_DAY)?;
+        txn.open_table(ORDERS_BY_CHANGE)?;
         txn.open_table(ORDER_COUNTERS)?;
         txn.open_table(IDEMPOTENCY)?;
         txn.open_table(change_feed::ORDER_CHANGES)?;
@@ -310,8 +357,12 @@ impl OrderStore for EmbeddedStore {
             order.id
         );
         let bytes = encode(order)?;
-        let (restaurant_id, order_id, status) =
-            (order.restaurant_id.clone(), order.id.clone(), order.status);
+        let (restaurant_id, order_id, status, updated_at) = (
+            order.restaurant_id.clone(),
+            order.id.clone(),
+            order.status,
+            order.updated_at,
+        );
         let idempotency = idempotency
             .map(|record| {
                 Ok::<_, StoreError>((
@@ -355,6 +406,7 @@ impl OrderStore for EmbeddedStore {
                         .insert(day_key.as_str(), ())
                         .map_err(unavailable)?;
                 }
+                reindex_change(&txn, &restaurant_id, &order_id, None, updated_at)?;
                 change_feed::append_change(&txn, &restaurant_id, &order_id, None, status)?;
                 txn.commit().map_err(unavailable)?;
                 Ok(CreateOrderOutcome::Created)
@@ -383,15 +435,15 @@ impl OrderStore for EmbeddedStore {
         self.get_json(ORDERS, order_key(restaurant, id)).await
     }
 
-    async fn update_order_status(
+    async fn apply_status_change(
         &self,
         restaurant: &RestaurantId,
         id: &OrderId,
         from: OrderStatus,
-        to: OrderStatus,
-        at: Timestamp,
+        change: &StatusChange,
     ) -> Result<StatusUpdate, StoreError> {
         let key = order_key(restaurant, id);
+        let change = change.clone();
         let outcome = self
             .blocking(move |db| {
                 let txn = db.begin_write().map_err(unavailable)?;
@@ -406,7 +458,8 @@ impl OrderStore for EmbeddedStore {
                             current: order.status,
                         });
                     }
-                    if order.transition(to, at).is_err() {
+                    let previous = order.updated_at;
+                    if order.apply(change).is_err() {
                         return Ok(StatusUpdate::Conflict {
                             current: order.status,
                         });
@@ -414,8 +467,16 @@ impl OrderStore for EmbeddedStore {
                     orders
                         .insert(key.as_str(), encode(&order)?.as_slice())
                         .map_err(unavailable)?;
-                    order
+                    (order, previous)
                 };
+                let (updated, previous) = updated;
+                reindex_change(
+                    &txn,
+                    &updated.restaurant_id,
+                    &updated.id,
+                    Some(previous),
+                    updated.updated_at,
+                )?;
                 change_feed::append_change(
                     &txn,
                     &updated.restaurant_id,
@@ -444,6 +505,32 @@ impl OrderStore for EmbeddedStore {
     ) -> Result<StatusUpdate, StoreError> {
         self.set_order_payment(restaurant, id, expected, to, payment, at)
             .await
+    }
+
+    async fn list_order_changes(
+        &self,
+        restaurant: &RestaurantId,
+        since: Timestamp,
+    ) -> Result<Vec<ChangeMark>, StoreError> {
+        let prefix = format!("{restaurant}/");
+        // Sort keys are `<µs>#<order id>`; `#` sorts before digits, so the
+        // bare time is a lower bound for every id at that instant.
+        let start = format!("{prefix}{:020}", since.as_microsecond().max(0));
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let index = txn.open_table(ORDERS_BY_CHANGE).map_err(unavailable)?;
+            let end = prefix_end(&prefix);
+            let mut marks = Vec::new();
+            for entry in index
+                .range(start.as_str()..end.as_str())
+                .map_err(unavailable)?
+            {
+                let (key, _) = entry.map_err(unavailable)?;
+                marks.push(parse_change_key(&key.value()[prefix.len()..])?);
+            }
+            Ok(marks)
+        })
+        .await
     }
 
     async fn list_orders_for_day(

@@ -102,6 +102,7 @@ impl EmbeddedStore {
                             current: order.status,
                         });
                     }
+                    let previous = order.updated_at;
                     if let Some(to) = to {
                         if order.transition(to, at).is_err() {
                             return Ok(StatusUpdate::Conflict {
@@ -115,8 +116,16 @@ impl EmbeddedStore {
                     orders
                         .insert(key.as_str(), encode(&order)?.as_slice())
                         .map_err(unavailable)?;
-                    order
+                    (order, previous)
                 };
+                let (updated, previous) = updated;
+                crate::reindex_change(
+                    &txn,
+                    &updated.restaurant_id,
+                    &updated.id,
+                    Some(previous),
+                    updated.updated_at,
+                )?;
                 if to.is_some() {
                     change_feed::append_change(
                         &txn,

@@ -6,8 +6,9 @@ use std::fmt;
 use std::time::Duration;
 use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
 use stripe_core::payment_intent::CreatePaymentIntent;
+use stripe_core::refund::CreateRefund;
 use tabletap_app::payments::{
-    CreatedPaymentIntent, PaymentGateway, PaymentGatewayError, PaymentIntentRequest,
+    CreatedPaymentIntent, PaymentGateway, PaymentGatewayError, PaymentIntentRequest, RefundRequest,
 };
 use tabletap_core::payment::PaymentProvider;
 
@@ -117,17 +118,42 @@ impl PaymentGateway for StripeGateway {
             client_secret,
         })
     }
+
+    async fn refund_payment(&self, request: &RefundRequest) -> Result<String, PaymentGatewayError> {
+        let key = IdempotencyKey::new(&request.idempotency_key).map_err(|e| {
+            PaymentGatewayError::Refused(anyhow::anyhow!("bad idempotency key: {e}"))
+        })?;
+        let refund: RefundId = CreateRefund::new()
+            .payment_intent(request.intent_id.clone())
+            .build()
+            .customize()
+            .request_strategy(RequestStrategy::Idempotent(key))
+            .send(&self.client)
+            .await
+            .map_err(|e| classify_as(e, "Stripe CreateRefund failed"))?;
+        Ok(refund.id)
+    }
+}
+
+/// The one field of Stripe's Refund we keep.
+#[derive(miniserde::Deserialize)]
+struct RefundId {
+    id: String,
 }
 
 /// Rate limits, Stripe's own 5xx and network trouble are worth a retry;
 /// any other refusal (bad key, invalid currency) is not.
 fn classify(error: StripeError) -> PaymentGatewayError {
+    classify_as(error, "Stripe CreatePaymentIntent failed")
+}
+
+fn classify_as(error: StripeError, what: &'static str) -> PaymentGatewayError {
     let retry = match &error {
         StripeError::Stripe(_, status) => *status == 429 || *status >= 500,
         StripeError::ClientError(_) | StripeError::Timeout => true,
         StripeError::JSONDeserialize(_) | StripeError::ConfigError(_) => false,
     };
-    let error = anyhow::Error::new(error).context("Stripe CreatePaymentIntent failed");
+    let error = anyhow::Error::new(error).context(what);
     if retry {
         PaymentGatewayError::Unavailable(error)
     } else {

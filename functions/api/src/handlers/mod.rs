@@ -6,6 +6,7 @@ mod get_order;
 mod get_table;
 mod place_dine_in_order;
 mod quote_cart;
+mod staff;
 mod stripe_webhook;
 mod takeout;
 
@@ -14,6 +15,10 @@ pub use get_order::get_order;
 pub use get_table::get_table;
 pub use place_dine_in_order::place_dine_in_order;
 pub use quote_cart::quote_cart;
+pub use staff::{
+    act_on_order, get_day_sales, get_order_changes, list_board_orders, reprint_order,
+    set_availability,
+};
 pub use stripe_webhook::stripe_webhook;
 pub use takeout::{get_pickup_times, place_takeout_order};
 

@@ -13,3 +13,4 @@ pub mod place_takeout_order;
 pub mod quote_cart;
 pub mod record_print_ack;
 pub mod rotate_table_token;
+pub mod staff;

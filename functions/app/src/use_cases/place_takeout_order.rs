@@ -224,6 +224,7 @@ where
         failure_message: None,
         problem: None,
         reported_at: None,
+        refund_id: None,
     };
     let updated = store
         .update_order_payment(

@@ -25,7 +25,8 @@ pub use publisher::MqttPublisher;
 
 /// What `start` set up.
 pub struct Kitchen {
-    pub publisher: MqttPublisher,
+    /// Shared by the dispatcher and the reprint route.
+    pub publisher: std::sync::Arc<MqttPublisher>,
     pub broker: SocketAddr,
     pub listener_config: PathBuf,
     pub printer_file: PathBuf,
@@ -63,7 +64,7 @@ where
         }
     });
     Ok(Kitchen {
-        publisher,
+        publisher: std::sync::Arc::new(publisher),
         broker,
         listener_config,
         printer_file,

@@ -1,0 +1,6 @@
+//! Lambda function for `Route::GetDaySales`; see tabletap_api::routes.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    tabletap_lambdas::run(tabletap_api::Route::GetDaySales).await
+}
