@@ -3,10 +3,11 @@
 //! local server's router understands too.
 
 use crate::error::ApiError;
-use crate::handlers;
 use crate::state::AppState;
 use lambda_http::http::{Method, header};
 use lambda_http::{Body, Request, Response};
+use std::future::Future;
+use std::pin::Pin;
 use tracing::Instrument;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -75,25 +76,77 @@ impl Route {
     }
 }
 
+/// What a route's handler returns: its answer, or the error that
+/// [`serve`] turns into one.
+pub type HandlerFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Response<Body>, ApiError>> + Send + 'a>>;
+
+/// One route's handler, as a plain function pointer.
+pub type Handler = for<'a> fn(&'a AppState, &'a Request) -> HandlerFuture<'a>;
+
+/// Turns each `async fn` handler into a [`Handler`].
+macro_rules! handler_fns {
+    ($($name:ident),* $(,)?) => {
+        mod handler_fns {
+            use super::HandlerFuture;
+            use crate::state::AppState;
+            use lambda_http::Request;
+            $(
+                pub(super) fn $name<'a>(state: &'a AppState, request: &'a Request) -> HandlerFuture<'a> {
+                    Box::pin(crate::handlers::$name(state, request))
+                }
+            )*
+        }
+    };
+}
+
+handler_fns!(
+    get_table,
+    get_menu,
+    place_dine_in_order,
+    get_order,
+    quote_cart,
+    get_pickup_times,
+    place_takeout_order,
+    stripe_webhook,
+);
+
+impl Route {
+    /// The route's handler. A `const fn` so that a Lambda function's `main`
+    /// can pick its one handler at compile time (`const { ROUTE.handler() }`)
+    /// and its binary links no other route's code (the local server, which
+    /// serves every route, calls it at run time through [`handle`]).
+    pub const fn handler(self) -> Handler {
+        match self {
+            Route::GetTable => handler_fns::get_table,
+            Route::GetMenu => handler_fns::get_menu,
+            Route::PlaceDineInOrder => handler_fns::place_dine_in_order,
+            Route::GetOrder => handler_fns::get_order,
+            Route::QuoteCart => handler_fns::quote_cart,
+            Route::GetPickupTimes => handler_fns::get_pickup_times,
+            Route::PlaceTakeoutOrder => handler_fns::place_takeout_order,
+            Route::StripeWebhook => handler_fns::stripe_webhook,
+        }
+    }
+}
+
 /// Serves one request for `route`. Never fails: every error becomes a JSON
 /// response here, with CORS headers like any other answer.
 pub async fn handle(route: Route, state: &AppState, request: Request) -> Response<Body> {
+    serve(route, route.handler(), state, request).await
+}
+
+/// Serves one request with `handler`, which must be `route`'s: what every
+/// route shares (its log span, the one error-to-response mapping, CORS).
+pub async fn serve(
+    route: Route,
+    handler: Handler,
+    state: &AppState,
+    request: Request,
+) -> Response<Body> {
     let origin = request.headers().get(header::ORIGIN).cloned();
     let span = tracing::info_span!("request", route = route.function_name());
-    let result = async {
-        match route {
-            Route::GetTable => handlers::get_table(state, &request).await,
-            Route::GetMenu => handlers::get_menu(state, &request).await,
-            Route::PlaceDineInOrder => handlers::place_dine_in_order(state, &request).await,
-            Route::GetOrder => handlers::get_order(state, &request).await,
-            Route::QuoteCart => handlers::quote_cart(state, &request).await,
-            Route::GetPickupTimes => handlers::get_pickup_times(state, &request).await,
-            Route::PlaceTakeoutOrder => handlers::place_takeout_order(state, &request).await,
-            Route::StripeWebhook => handlers::stripe_webhook(state, &request).await,
-        }
-    }
-    .instrument(span)
-    .await;
+    let result = handler(state, &request).instrument(span).await;
     let mut response = result.unwrap_or_else(ApiError::into_response);
     state.cors.apply(origin.as_ref(), response.headers_mut());
     response
