@@ -23,6 +23,8 @@ bucket="$(output SiteBucketName)"
 distribution="$(output SiteDistributionId)"
 api_url="$(output ApiUrl)"
 site_url="$(output SiteUrl)"
+staff_client="$(output StaffUserPoolClientId)"
+region="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region 2>/dev/null || true)}}"
 for value in "$bucket" "$distribution" "$api_url"; do
     if [ -z "$value" ] || [ "$value" = "None" ]; then
         echo "deploy-site: stack $stack has no SiteBucketName/SiteDistributionId/ApiUrl output; deploy infra/template.yaml first (sam deploy)" >&2
@@ -35,7 +37,7 @@ fi
 
 config="$(mktemp)"
 trap 'rm -f "$config"' EXIT
-API_URL="$api_url" python3 - >"$config" <<'PY'
+API_URL="$api_url" STAFF_CLIENT="$staff_client" REGION="$region" python3 - >"$config" <<'PY'
 import json, os
 config = {
     "apiBaseUrl": os.environ["API_URL"],
@@ -43,6 +45,11 @@ config = {
     "paymentProvider": "stripe",
     "mode": "aws",
 }
+# The staff pages sign in with the stack's Cognito app client.
+if os.environ.get("STAFF_CLIENT") and os.environ["STAFF_CLIENT"] != "None":
+    config["staffAuth"] = "cognito"
+    config["cognitoClientId"] = os.environ["STAFF_CLIENT"]
+    config["cognitoRegion"] = os.environ.get("REGION") or "us-east-1"
 if os.environ.get("TAKEOUT_RESTAURANT_ID"):
     config["takeoutRestaurantId"] = os.environ["TAKEOUT_RESTAURANT_ID"]
 print(json.dumps(config, indent=2))
