@@ -8,9 +8,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use lambda_http::http::{Method, header};
 use lambda_http::{Body, Request, Response};
-use tabletap_core::staff::AccessLevel;
 use std::future::Future;
 use std::pin::Pin;
+use tabletap_core::staff::AccessLevel;
 use tracing::Instrument;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -30,7 +30,10 @@ pub async fn run_with_payments(
 pub async fn run_with_ports(
     route: Route,
     handler: Handler,
-    ports: impl AsyncFnOnce(&SdkConfig) -> Result<(Payments, Option<Arc<dyn KitchenPublisher>>), lambda_http::Error>,
+    ports: impl AsyncFnOnce(
+        &SdkConfig,
+    )
+        -> Result<(Payments, Option<Arc<dyn KitchenPublisher>>), lambda_http::Error>,
 ) -> Result<(), lambda_http::Error> {
     init_logging();
     let config = Config::from_env()?;
