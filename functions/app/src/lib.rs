@@ -8,6 +8,7 @@ pub mod limits;
 pub mod payments;
 pub mod ports;
 pub mod random;
+pub mod ticket_delivery;
 pub mod use_cases;
 
 pub use error::AppError;

@@ -11,6 +11,7 @@
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use tabletap_app::ports::{DispatchLog, OrderStore, RestaurantStore};
+use tabletap_app::ticket_delivery::TicketLedger;
 use tabletap_app::use_cases::dispatch_accepted_orders::{Dispatcher, OrderChange};
 
 /// Handles one batch of stream records.
@@ -19,7 +20,7 @@ pub async fn handle_stream_batch<S>(
     event: Event,
 ) -> DynamoDbEventResponse
 where
-    S: OrderStore + RestaurantStore + DispatchLog + ?Sized,
+    S: OrderStore + RestaurantStore + DispatchLog + TicketLedger + ?Sized,
 {
     let changes: Vec<Option<OrderChange>> = event.records.iter().map(order_change).collect();
     let outcome = dispatcher.dispatch_batch(&changes).await;

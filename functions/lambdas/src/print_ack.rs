@@ -3,7 +3,8 @@
 
 use serde::Deserialize;
 use tabletap_app::AppError;
-use tabletap_app::ports::{OrderStore, StoreError};
+use tabletap_app::ports::{Clock, OrderStore, StoreError};
+use tabletap_app::ticket_delivery::TicketLedger;
 use tabletap_app::use_cases::record_print_ack::record_print_ack;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::ticket::PrintAck;
@@ -20,11 +21,15 @@ pub struct PrintAckEvent {
 /// Returns an error only when a retry can help (the store was unavailable);
 /// the rule's Lambda action then retries, and the dead-letter queue keeps
 /// what still fails. Every other outcome is final and only logged.
-pub async fn handle_print_ack<S>(store: &S, event: PrintAckEvent) -> Result<(), lambda_http::Error>
+pub async fn handle_print_ack<S>(
+    store: &S,
+    clock: &dyn Clock,
+    event: PrintAckEvent,
+) -> Result<(), lambda_http::Error>
 where
-    S: OrderStore + ?Sized,
+    S: OrderStore + TicketLedger + ?Sized,
 {
-    match record_print_ack(store, &event.topic_restaurant, &event.ack).await {
+    match record_print_ack(store, clock, &event.topic_restaurant, &event.ack).await {
         Ok(outcome) => {
             tracing::info!(?outcome, ticket = %event.ack.ticket_id, "print ack handled");
             Ok(())
