@@ -9,8 +9,9 @@ use tabletap_app::use_cases::record_print_ack::record_print_ack;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::ticket::PrintAck;
 
-/// What the rule sends: `SELECT *, topic(2) AS topic_restaurant FROM
-/// 'tabletap/+/acks'` — the listener's PrintAck plus the topic's restaurant.
+/// What the rule sends: the PrintAck's named fields, with `restaurant_id`
+/// and `topic_restaurant` both taken from `topic(2)` (see the template), so
+/// nothing in a payload can stand in for the topic's restaurant.
 #[derive(Debug, Deserialize)]
 pub struct PrintAckEvent {
     pub topic_restaurant: RestaurantId,
