@@ -103,6 +103,31 @@ impl IdempotencyKey {
     }
 }
 
+/// A new order's idempotency record (when the request has a key) and its
+/// access token: derived from the key when there is one, random otherwise.
+pub fn record_and_token(
+    restaurant: &RestaurantId,
+    key: Option<&IdempotencyKey>,
+    fingerprint: &str,
+    order_id: &OrderId,
+    now: Timestamp,
+) -> (Option<IdempotencyRecord>, AccessToken) {
+    match key {
+        Some(key) => {
+            let (record, token) = IdempotencyRecord::new(
+                restaurant.clone(),
+                key,
+                fingerprint.to_owned(),
+                order_id.clone(),
+                crate::random::salt(),
+                now,
+            );
+            (Some(record), token)
+        }
+        None => (None, crate::random::access_token()),
+    }
+}
+
 /// Checks a client-supplied key.
 pub fn parse_key(key: &str) -> Result<IdempotencyKey, BadIdempotencyKey> {
     let ok = !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic());

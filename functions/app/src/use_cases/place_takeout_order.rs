@@ -129,20 +129,8 @@ where
         .await?;
     let order_id = OrderId::new(now, random::order_id_entropy());
     crate::log_context::order(&order_id);
-    let (record, access_token) = match &key {
-        Some(key) => {
-            let (record, token) = IdempotencyRecord::new(
-                restaurant.id.clone(),
-                key,
-                fingerprint.clone(),
-                order_id.clone(),
-                random::salt(),
-                now,
-            );
-            (Some(record), token)
-        }
-        None => (None, random::access_token()),
-    };
+    let (record, access_token) =
+        idempotency::record_and_token(&restaurant.id, key.as_ref(), &fingerprint, &order_id, now);
     let mut order = Order::new(NewOrder {
         id: order_id,
         restaurant_id: restaurant.id.clone(),
