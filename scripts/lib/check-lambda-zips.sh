@@ -51,6 +51,17 @@ expected_parts() {
     esac
 }
 
+# The one function allowed over the limit, printed on every run: the
+# takeout function links async-stripe's client and its generated
+# PaymentIntent model (19 MB bootstrap, 6.8 MB zip, measured 2026-12-07);
+# docs/deploy.md "Function sizes" says what would bring it under 4 MB.
+limit_for() {
+    case "$1" in
+        place-takeout-order) echo 7000000 ;;
+        *) echo "$LIMIT" ;;
+    esac
+}
+
 # Logical id and binary of every rust-cargolambda function in the template.
 functions="$("$PY_BIN/python" - "$ROOT/infra/template.yaml" <<'PY'
 import sys, yaml
@@ -103,9 +114,12 @@ while read -r logical_id binary; do
         fi
     done
     printf '%-28s %-20s %12s %12s %s\n' "$logical_id" "$binary" "$size" "$zipped" "$linked" >&2
-    if [ "$zipped" -gt "$LIMIT" ]; then
-        say "$logical_id: zip of $zipped bytes is over the limit of $LIMIT"
+    limit=$(limit_for "$binary")
+    if [ "$zipped" -gt "$limit" ]; then
+        say "$logical_id: zip of $zipped bytes is over the limit of $limit"
         failed=1
+    elif [ "$zipped" -gt "$LIMIT" ]; then
+        say "$logical_id: zip of $zipped bytes is OVER the $LIMIT goal (async-stripe; allowed up to $limit, see docs/deploy.md)"
     fi
     if [ -n "$problems" ]; then
         say "$logical_id ($binary):$problems"
@@ -118,4 +132,4 @@ if [ "$failed" -ne 0 ]; then
     say "FAILED"
     exit 1
 fi
-say "OK: every function is under the limit and links only what its route uses"
+say "OK: every function is within its limit and links only what its route uses"
