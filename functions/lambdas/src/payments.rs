@@ -1,6 +1,6 @@
-//! Stripe for the two functions that need it (place-takeout-order and
-//! stripe-webhook); no other binary reaches this module, so none other
-//! links Stripe or SSM. The secret key and the webhook signing secret are
+//! Stripe for the three functions that need it (place-takeout-order,
+//! act-on-order, which refunds a cancelled paid order, and stripe-webhook);
+//! no other binary reaches this module, so none other links Stripe or SSM. The secret key and the webhook signing secret are
 //! read once per cold start from SSM Parameter Store (SecureString,
 //! decrypted by the function's role); the template passes only the
 //! parameters' names. Nothing secret is logged.
@@ -35,7 +35,7 @@ async fn secure_parameter(aws: &SdkConfig, name: &str) -> Result<String, lambda_
         .ok_or_else(|| format!("SSM parameter {name} is empty: put the Stripe secret in it").into())
 }
 
-/// The place-takeout-order function's ports: the Stripe gateway, with the
+/// The ports of place-takeout-order and act-on-order: the Stripe gateway, with the
 /// secret key from `TABLETAP_STRIPE_SECRET_KEY_PARAM`. The key is read at
 /// cold start (one SSM call, ~10-20 ms in the region) because every
 /// invocation needs it and a missing key should fail the init, loudly.
