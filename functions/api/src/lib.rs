@@ -14,5 +14,5 @@ pub mod routes;
 pub mod state;
 pub mod views;
 
-pub use routes::{ROUTES, Route, handle};
+pub use routes::{Handler, ROUTES, Route, handle, serve};
 pub use state::{AppState, Payments};

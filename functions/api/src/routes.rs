@@ -5,10 +5,11 @@
 
 use crate::auth::authorize;
 use crate::error::ApiError;
-use crate::handlers;
 use crate::state::AppState;
 use lambda_http::http::{Method, header};
 use lambda_http::{Body, Request, Response};
+use std::future::Future;
+use std::pin::Pin;
 use tabletap_core::staff::AccessLevel;
 use tracing::Instrument;
 
@@ -135,10 +136,87 @@ impl Route {
     }
 }
 
+/// What a route's handler returns: its answer, or the error that
+/// [`serve`] turns into one.
+pub type HandlerFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Response<Body>, ApiError>> + Send + 'a>>;
+
+/// One route's handler, as a plain function pointer.
+pub type Handler = for<'a> fn(&'a AppState, &'a Request) -> HandlerFuture<'a>;
+
+/// Turns each `async fn` handler into a [`Handler`].
+macro_rules! handler_fns {
+    ($($name:ident),* $(,)?) => {
+        mod handler_fns {
+            use super::HandlerFuture;
+            use crate::state::AppState;
+            use lambda_http::Request;
+            $(
+                pub(super) fn $name<'a>(state: &'a AppState, request: &'a Request) -> HandlerFuture<'a> {
+                    Box::pin(crate::handlers::$name(state, request))
+                }
+            )*
+        }
+    };
+}
+
+handler_fns!(
+    get_table,
+    get_menu,
+    place_dine_in_order,
+    get_order,
+    quote_cart,
+    get_pickup_times,
+    place_takeout_order,
+    stripe_webhook,
+    list_board_orders,
+    get_order_changes,
+    act_on_order,
+    reprint_order,
+    set_availability,
+    get_day_sales,
+);
+
+impl Route {
+    /// The route's handler. A `const fn` so that a Lambda function's `main`
+    /// can pick its one handler at compile time (`const { ROUTE.handler() }`)
+    /// and its binary links no other route's code (the local server, which
+    /// serves every route, calls it at run time through [`handle`]).
+    pub const fn handler(self) -> Handler {
+        match self {
+            Route::GetTable => handler_fns::get_table,
+            Route::GetMenu => handler_fns::get_menu,
+            Route::PlaceDineInOrder => handler_fns::place_dine_in_order,
+            Route::GetOrder => handler_fns::get_order,
+            Route::QuoteCart => handler_fns::quote_cart,
+            Route::GetPickupTimes => handler_fns::get_pickup_times,
+            Route::PlaceTakeoutOrder => handler_fns::place_takeout_order,
+            Route::StripeWebhook => handler_fns::stripe_webhook,
+            Route::ListBoardOrders => handler_fns::list_board_orders,
+            Route::GetOrderChanges => handler_fns::get_order_changes,
+            Route::ActOnOrder => handler_fns::act_on_order,
+            Route::ReprintOrder => handler_fns::reprint_order,
+            Route::SetAvailability => handler_fns::set_availability,
+            Route::GetDaySales => handler_fns::get_day_sales,
+        }
+    }
+}
+
 /// Serves one request for `route`. Never fails: every error becomes a JSON
 /// response here, with CORS headers like any other answer. The route's
 /// access level is checked here, before its handler runs.
 pub async fn handle(route: Route, state: &AppState, request: Request) -> Response<Body> {
+    serve(route, route.handler(), state, request).await
+}
+
+/// Serves one request with `handler`, which must be `route`'s: what every
+/// route shares (its log span, the one error-to-response mapping, CORS).
+pub async fn serve(
+    route: Route,
+    handler: Handler,
+    state: &AppState,
+    request: Request,
+) -> Response<Body> {
     let origin = request.headers().get(header::ORIGIN).cloned();
     // The restaurant and order, filled in from the path here or by the use
     // case once it knows them (tabletap_app::log_context), are on every log
@@ -160,27 +238,14 @@ pub async fn handle(route: Route, state: &AppState, request: Request) -> Respons
         }
     }
     let result = async {
+        // Staff and owner routes: the caller's role for this restaurant,
+        // checked before any handler runs (auth.rs).
         let caller = authorize(route, &request)?;
         if let Some(caller) = &caller {
             // Who, never the token.
             tracing::info!(staff = %caller.subject, username = caller.username.as_deref(), "staff request");
         }
-        match route {
-            Route::GetTable => handlers::get_table(state, &request).await,
-            Route::GetMenu => handlers::get_menu(state, &request).await,
-            Route::PlaceDineInOrder => handlers::place_dine_in_order(state, &request).await,
-            Route::GetOrder => handlers::get_order(state, &request).await,
-            Route::QuoteCart => handlers::quote_cart(state, &request).await,
-            Route::GetPickupTimes => handlers::get_pickup_times(state, &request).await,
-            Route::PlaceTakeoutOrder => handlers::place_takeout_order(state, &request).await,
-            Route::StripeWebhook => handlers::stripe_webhook(state, &request).await,
-            Route::ListBoardOrders => handlers::list_board_orders(state, &request).await,
-            Route::GetOrderChanges => handlers::get_order_changes(state, &request).await,
-            Route::ActOnOrder => handlers::act_on_order(state, &request).await,
-            Route::ReprintOrder => handlers::reprint_order(state, &request).await,
-            Route::SetAvailability => handlers::set_availability(state, &request).await,
-            Route::GetDaySales => handlers::get_day_sales(state, &request).await,
-        }
+        handler(state, &request).await
     }
     .instrument(span)
     .await;

@@ -13,6 +13,34 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use tabletap_app::ports::{DispatchLog, OrderStore, RestaurantStore};
 use tabletap_app::use_cases::dispatch_accepted_orders::{Dispatcher, OrderChange};
 
+/// Where the dispatch function delivers (set by the SAM template).
+pub struct DeliveryConfig {
+    /// The account's IoT Core data endpoint
+    /// (`aws iot describe-endpoint --endpoint-type iot:Data-ATS`), as a URL.
+    pub iot_data_endpoint: String,
+    /// The verified SES identity receipts are sent from.
+    pub receipt_from: String,
+}
+
+impl DeliveryConfig {
+    pub fn from_env() -> Result<Self, String> {
+        let mut iot_data_endpoint = crate::required_env(
+            "TABLETAP_IOT_DATA_ENDPOINT",
+            "the IoT Core data endpoint (aws iot describe-endpoint --endpoint-type iot:Data-ATS)",
+        )?;
+        if !iot_data_endpoint.starts_with("https://") && !iot_data_endpoint.starts_with("http://") {
+            iot_data_endpoint = format!("https://{iot_data_endpoint}");
+        }
+        Ok(Self {
+            iot_data_endpoint,
+            receipt_from: crate::required_env(
+                "TABLETAP_RECEIPT_FROM",
+                "the verified SES address receipts are sent from",
+            )?,
+        })
+    }
+}
+
 /// Handles one batch of stream records.
 pub async fn handle_stream_batch<S>(
     dispatcher: &Dispatcher<'_, S>,

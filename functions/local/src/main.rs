@@ -22,11 +22,7 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("TABLETAP_LOG")
-                // stripe_webhook: see tabletap-telemetry's QUIET (a valid event
-                // would log an ERROR from the library's own typed parser).
-                .unwrap_or_else(|_| {
-                    "info,tower_http=warn,rumqttd=warn,stripe_webhook::webhook=off".into()
-                }),
+                .unwrap_or_else(|_| "info,tower_http=warn,rumqttd=warn".into()),
         )
         .with_target(false)
         .init();

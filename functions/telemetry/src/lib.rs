@@ -10,11 +10,6 @@
 //!   line in CloudWatch's embedded metric format, which Lambda's log
 //!   pipeline turns into a metric with no API call and no extra latency;
 //!   the JSON log layer leaves them out so they are not logged twice.
-//!
-//! No ERROR on a normal path: async-stripe-webhook's event parser logs at
-//! ERROR whenever a (verified) payload lacks a field of the API version it
-//! was generated for, which our own reader then handles fine (see
-//! `tabletap_payments_stripe::webhook`); [`QUIET`] turns that span off.
 
 mod emf;
 
@@ -30,16 +25,9 @@ pub const METRIC_TARGET: &str = "tabletap::metric";
 /// The CloudWatch namespace of TableTap's metrics.
 pub const NAMESPACE: &str = "TableTap";
 
-/// Filter directives added to every log filter: see the crate docs.
-pub const QUIET: &[&str] = &["stripe_webhook::webhook=off"];
-
-/// The log filter: `RUST_LOG` if set, else `info`, plus [`QUIET`].
+/// The log filter: `RUST_LOG` if set, else `info`.
 pub fn log_filter() -> EnvFilter {
-    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    for directive in QUIET {
-        filter = filter.add_directive(directive.parse().expect("valid directive"));
-    }
-    filter
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
 }
 
 /// The subscriber of a Lambda function: JSON logs and embedded metrics,

@@ -1,7 +1,7 @@
-//! A valid, verified Stripe event logs no ERROR. async-stripe-webhook's
-//! typed parser fails on a payload trimmed to Stripe's documented shape (or
-//! of another API version) and logs that at ERROR before our own reader
-//! handles the event; the Lambda log setup turns that span off.
+//! A valid, verified Stripe event logs no ERROR under the Lambda log setup:
+//! the stripe-webhook function checks the signature itself (HMAC-SHA256 in
+//! functions/adapters/stripe) and reads the event with serde, so a payload
+//! of another API version is handled without an error line in CloudWatch.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -58,19 +58,4 @@ fn a_valid_event_logs_no_error_with_the_lambda_log_setup() {
     );
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert_eq!(error_lines(&text), Vec::<&str>::new());
-}
-
-#[test]
-fn without_the_quiet_directive_the_library_would_log_an_error() {
-    // The same event under a plain JSON logger: proves the directive is
-    // what keeps the ERROR out, not a change in the library.
-    let captured = Captured::default();
-    let plain = tracing_subscriber::fmt()
-        .json()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    tracing::subscriber::with_default(plain, verify_sample_event);
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert_eq!(error_lines(&text).len(), 1, "{text}");
 }

@@ -1,7 +1,8 @@
 //! Stripe behind TableTap's payment ports (`tabletap_app::payments`):
 //! [`StripeGateway`] creates PaymentIntents with async-stripe, and
-//! [`StripeWebhookVerifier`] checks `Stripe-Signature` with
-//! async-stripe-webhook before reading an event.
+//! [`StripeWebhookVerifier`] checks `Stripe-Signature` itself (HMAC-SHA256,
+//! no Stripe library: the webhook function links no Stripe code) before
+//! reading an event.
 //!
 //! Both read only the fields TableTap needs from Stripe's answers, so a
 //! newer API version (or localstripe, which returns a subset of the

@@ -1,22 +1,23 @@
 //! Lambda function fed by the table's DynamoDB stream: sends every newly
 //! ACCEPTED order to the kitchen (IoT Core) and its receipt to the customer
-//! (SES). See tabletap_lambdas::dispatch.
+//! (SES). See tabletap_lambdas::dispatch. The only function with the IoT
+//! and SES clients.
 
 use aws_lambda_events::event::dynamodb::Event;
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 use tabletap_app::ports::SystemClock;
 use tabletap_app::use_cases::dispatch_accepted_orders::Dispatcher;
 use tabletap_kitchen_iot::IotPublisher;
-use tabletap_lambdas::dispatch::handle_stream_batch;
+use tabletap_lambdas::dispatch::{DeliveryConfig, handle_stream_batch};
 use tabletap_mail_ses::SesMailer;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     tabletap_lambdas::init_logging();
     let config = tabletap_lambdas::Config::from_env()?;
-    let delivery = tabletap_lambdas::DeliveryConfig::from_env()?;
-    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let store = tabletap_lambdas::store_from_env(&config).await;
+    let delivery = DeliveryConfig::from_env()?;
+    let aws = tabletap_lambdas::aws_config().await;
+    let store = tabletap_lambdas::store(&aws, &config);
     let iot = aws_sdk_iotdataplane::Client::from_conf(
         aws_sdk_iotdataplane::config::Builder::from(&aws)
             .endpoint_url(&delivery.iot_data_endpoint)

@@ -1,6 +1,10 @@
 //! Lambda function for `Route::GetMenu`; see tabletap_api::routes.
 
+use tabletap_api::Route;
+
+const ROUTE: Route = Route::GetMenu;
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tabletap_lambdas::run(tabletap_api::Route::GetMenu).await
+    tabletap_lambdas::http::run(ROUTE, const { ROUTE.handler() }).await
 }

@@ -1,6 +1,10 @@
 //! Lambda function for `Route::GetOrder`; see tabletap_api::routes.
 
+use tabletap_api::Route;
+
+const ROUTE: Route = Route::GetOrder;
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tabletap_lambdas::run(tabletap_api::Route::GetOrder).await
+    tabletap_lambdas::http::run(ROUTE, const { ROUTE.handler() }).await
 }

@@ -1,6 +1,10 @@
 //! Lambda function for `Route::GetOrderChanges`; see tabletap_api::routes.
 
+use tabletap_api::Route;
+
+const ROUTE: Route = Route::GetOrderChanges;
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tabletap_lambdas::run(tabletap_api::Route::GetOrderChanges).await
+    tabletap_lambdas::http::run(ROUTE, const { ROUTE.handler() }).await
 }

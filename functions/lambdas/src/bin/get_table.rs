@@ -1,6 +1,10 @@
 //! Lambda function for `Route::GetTable`; see tabletap_api::routes.
 
+use tabletap_api::Route;
+
+const ROUTE: Route = Route::GetTable;
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tabletap_lambdas::run(tabletap_api::Route::GetTable).await
+    tabletap_lambdas::http::run(ROUTE, const { ROUTE.handler() }).await
 }

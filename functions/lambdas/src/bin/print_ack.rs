@@ -8,7 +8,8 @@ use tabletap_lambdas::print_ack::{PrintAckEvent, handle_print_ack};
 async fn main() -> Result<(), lambda_runtime::Error> {
     tabletap_lambdas::init_logging();
     let config = tabletap_lambdas::Config::from_env()?;
-    let store = tabletap_lambdas::store_from_env(&config).await;
+    let aws = tabletap_lambdas::aws_config().await;
+    let store = tabletap_lambdas::store(&aws, &config);
     let store = &store;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<PrintAckEvent>| async move {

@@ -1,0 +1,54 @@
+//! The API functions' event loop: one route, one handler, one state built
+//! at cold start.
+
+use crate::{Config, aws_config, init_logging, store};
+use aws_config::SdkConfig;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tabletap_api::cors::Cors;
+use tabletap_api::{AppState, Handler, Payments, Route};
+use tabletap_app::ports::{KitchenPublisher, SystemClock};
+
+/// Serves `route` with `handler` (its own, picked at compile time by the
+/// caller: `const { ROUTE.handler() }`), without payment ports.
+pub async fn run(route: Route, handler: Handler) -> Result<(), lambda_http::Error> {
+    run_with_payments(route, handler, async |_| Ok(Payments::default())).await
+}
+
+/// Like [`run`], with the payment ports `payments` builds at cold start
+/// from the function's AWS configuration (see [`crate::payments`]).
+pub async fn run_with_payments(
+    route: Route,
+    handler: Handler,
+    payments: impl AsyncFnOnce(&SdkConfig) -> Result<Payments, lambda_http::Error>,
+) -> Result<(), lambda_http::Error> {
+    run_with_ports(route, handler, async |aws| Ok((payments(aws).await?, None))).await
+}
+
+/// Like [`run`], with the payment ports and the kitchen publisher `ports`
+/// builds at cold start (reprint-order publishes; see [`crate::kitchen`]).
+pub async fn run_with_ports(
+    route: Route,
+    handler: Handler,
+    ports: impl AsyncFnOnce(
+        &SdkConfig,
+    )
+        -> Result<(Payments, Option<Arc<dyn KitchenPublisher>>), lambda_http::Error>,
+) -> Result<(), lambda_http::Error> {
+    init_logging();
+    let config = Config::from_env()?;
+    let aws = aws_config().await;
+    let (payments, kitchen) = ports(&aws).await?;
+    let state = AppState {
+        store: Arc::new(store(&aws, &config)),
+        clock: Arc::new(SystemClock),
+        cors: Cors::from_list(&config.allowed_origins),
+        payments,
+        kitchen,
+    };
+    let state = &state;
+    lambda_http::run(lambda_http::service_fn(move |request| async move {
+        Ok::<_, Infallible>(tabletap_api::serve(route, handler, state, request).await)
+    }))
+    .await
+}
