@@ -30,6 +30,7 @@ say() { echo "check-lambda-zips: $*" >&2; }
 #   stripe    the Stripe API client (async-stripe)
 #   ses       the SES v2 client (receipts)
 #   iot       the IoT data plane client (kitchen tickets)
+#   sns       the SNS client (delivery alerts; its query API's version)
 marker() {
     case "$1" in
         dynamodb) echo "DynamoDB_20120810" ;;
@@ -37,9 +38,10 @@ marker() {
         stripe) echo "api.stripe.com" ;;
         ses) echo "/v2/email/outbound-emails" ;;
         iot) echo "iotdata" ;;
+        sns) echo "2010-03-31" ;;
     esac
 }
-PARTS="dynamodb ssm stripe ses iot"
+PARTS="dynamodb ssm stripe ses iot sns"
 
 # Binary -> the parts it must link; every other part it must not.
 expected_parts() {
@@ -48,6 +50,7 @@ expected_parts() {
         reprint-order) echo "dynamodb iot" ;;
         stripe-webhook) echo "dynamodb ssm" ;;
         dispatch) echo "dynamodb ses iot" ;;
+        redeliver-tickets) echo "dynamodb iot sns" ;;
         *) echo "dynamodb" ;;
     esac
 }

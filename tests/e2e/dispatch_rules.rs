@@ -297,3 +297,78 @@ async fn the_embedded_change_feed_keeps_changes_until_removed_and_across_restart
     assert_eq!(rest.len(), 1);
     assert_eq!(rest[0].1.new_status, OrderStatus::Sent);
 }
+
+/// A clock pinned `offset_s` after now, for stepping through the backoff.
+struct Later(tabletap_core::Timestamp);
+
+impl tabletap_app::ports::Clock for Later {
+    fn now(&self) -> tabletap_core::Timestamp {
+        self.0
+    }
+}
+
+fn later(seconds: i64) -> Later {
+    Later(
+        tabletap_core::Timestamp::now()
+            .saturating_add(jiff::SignedDuration::from_secs(seconds))
+            .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_ticket_the_broker_never_took_is_redelivered_until_acknowledged_then_alerted() {
+    use tabletap_app::ticket_delivery::{ALERT_AFTER, LogOnlyAlerts, TicketLedger};
+    use tabletap_app::use_cases::list_delivery_alerts::list_delivery_alerts;
+    use tabletap_app::use_cases::redeliver_unprinted_tickets::redeliver_unprinted_tickets;
+
+    let mut order = sample_order();
+    let mut drink = order.lines[0].clone();
+    drink.station = tabletap_core::ids::StationId::parse("bar").unwrap();
+    order.lines.push(drink);
+    let store = store_with(&order).await;
+    let kitchen = Kitchen::default();
+    let mail = Mail::default();
+    // The broker is away: the publish fails, but the tickets were recorded
+    // as owed before it was tried.
+    *kitchen.fail.lock().unwrap() = Some(true);
+    let failed = dispatcher(&store, &kitchen, &mail)
+        .dispatch_order(&order.restaurant_id, &order.id)
+        .await;
+    assert!(matches!(failed, Err(DispatchError::Retryable(_))));
+    let owed = store
+        .order_tickets(&order.restaurant_id, &order.id)
+        .await
+        .unwrap();
+    assert_eq!(owed.len(), 2, "one ticket per station");
+
+    *kitchen.fail.lock().unwrap() = None;
+    let sweep =
+        redeliver_unprinted_tickets(&store, &kitchen, &LogOnlyAlerts, &later(6), ALERT_AFTER)
+            .await
+            .unwrap();
+    assert_eq!(sweep.republished, owed.len(), "due after 5 s");
+    let again =
+        redeliver_unprinted_tickets(&store, &kitchen, &LogOnlyAlerts, &later(7), ALERT_AFTER)
+            .await
+            .unwrap();
+    assert_eq!(again.republished, 0, "next attempt only after the backoff");
+
+    // One ticket printed; the other is still owed and, two minutes on,
+    // raises an alert staff can list.
+    store
+        .mark_ticket_printed(&order.restaurant_id, &owed[0].ticket_id, later(8).0)
+        .await
+        .unwrap();
+    let late =
+        redeliver_unprinted_tickets(&store, &kitchen, &LogOnlyAlerts, &later(200), ALERT_AFTER)
+            .await
+            .unwrap();
+    assert_eq!(late.republished, owed.len() - 1);
+    assert_eq!(late.alerts_raised, owed.len() - 1);
+    let alerts = list_delivery_alerts(&store, &order.restaurant_id)
+        .await
+        .unwrap();
+    assert_eq!(alerts.len(), owed.len() - 1);
+    assert_eq!(alerts[0].order_id, order.id);
+    assert!(alerts.iter().all(|a| a.ticket_id != owed[0].ticket_id));
+}

@@ -3,6 +3,7 @@
 //! currency alongside.
 
 use serde::Serialize;
+use tabletap_app::ticket_delivery::DeliveryAlert;
 use tabletap_core::cart::{OrderLine, Totals};
 use tabletap_core::menu::Category;
 use tabletap_core::order::{Channel, Order, StatusChange};
@@ -241,6 +242,9 @@ pub struct BoardView<'a> {
     /// Pass to the changes route to hear of what changes next.
     pub cursor: String,
     pub orders: Vec<StaffOrderView<'a>>,
+    /// Tickets still unprinted two minutes after they were first sent
+    /// (see docs/kitchen-delivery.md), oldest first.
+    pub delivery_alerts: Vec<DeliveryAlert>,
 }
 
 #[derive(Serialize)]
@@ -249,4 +253,7 @@ pub struct ChangesView<'a> {
     pub cursor: String,
     /// Orders that changed since the cursor, as they are now.
     pub orders: Vec<StaffOrderView<'a>>,
+    /// Every delivery alert open now (the whole list, not a change): the
+    /// board shows exactly these.
+    pub delivery_alerts: Vec<DeliveryAlert>,
 }

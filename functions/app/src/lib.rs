@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod payments;
 pub mod ports;
 pub mod random;
+pub mod ticket_delivery;
 pub mod use_cases;
 
 pub use error::AppError;

@@ -250,6 +250,7 @@ pub trait Store:
     + DispatchLog
     + PaymentEventStore
     + RateCounterStore
+    + crate::ticket_delivery::TicketLedger
 {
 }
 impl<
@@ -259,7 +260,8 @@ impl<
         + OrderStore
         + DispatchLog
         + PaymentEventStore
-        + RateCounterStore,
+        + RateCounterStore
+        + crate::ticket_delivery::TicketLedger,
 > Store for T
 {
 }

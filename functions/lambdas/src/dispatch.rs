@@ -11,28 +11,19 @@
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use tabletap_app::ports::{DispatchLog, OrderStore, RestaurantStore};
+use tabletap_app::ticket_delivery::TicketLedger;
 use tabletap_app::use_cases::dispatch_accepted_orders::{Dispatcher, OrderChange};
 
-/// Where the dispatch function delivers (set by the SAM template).
+/// Where the dispatch function sends receipts from (set by the SAM
+/// template); the kitchen's endpoint is [`crate::kitchen::iot_publisher`]'s.
 pub struct DeliveryConfig {
-    /// The account's IoT Core data endpoint
-    /// (`aws iot describe-endpoint --endpoint-type iot:Data-ATS`), as a URL.
-    pub iot_data_endpoint: String,
     /// The verified SES identity receipts are sent from.
     pub receipt_from: String,
 }
 
 impl DeliveryConfig {
     pub fn from_env() -> Result<Self, String> {
-        let mut iot_data_endpoint = crate::required_env(
-            "TABLETAP_IOT_DATA_ENDPOINT",
-            "the IoT Core data endpoint (aws iot describe-endpoint --endpoint-type iot:Data-ATS)",
-        )?;
-        if !iot_data_endpoint.starts_with("https://") && !iot_data_endpoint.starts_with("http://") {
-            iot_data_endpoint = format!("https://{iot_data_endpoint}");
-        }
         Ok(Self {
-            iot_data_endpoint,
             receipt_from: crate::required_env(
                 "TABLETAP_RECEIPT_FROM",
                 "the verified SES address receipts are sent from",
@@ -47,7 +38,7 @@ pub async fn handle_stream_batch<S>(
     event: Event,
 ) -> DynamoDbEventResponse
 where
-    S: OrderStore + RestaurantStore + DispatchLog + ?Sized,
+    S: OrderStore + RestaurantStore + DispatchLog + TicketLedger + ?Sized,
 {
     let changes: Vec<Option<OrderChange>> = event.records.iter().map(order_change).collect();
     let outcome = dispatcher.dispatch_batch(&changes).await;

@@ -6,8 +6,9 @@
 //! [`http::run`] with its one route's handler picked at compile time
 //! (`const { ROUTE.handler() }`), so it holds that route's code and the
 //! DynamoDB client only; [`payments`] (Stripe, SSM) is reached only from the
-//! takeout and webhook functions, [`dispatch`] (IoT, SES) only from the
-//! dispatch function. The linker drops everything else, and
+//! takeout, act-on-order and webhook functions, [`kitchen`] (IoT) only from
+//! dispatch, reprint-order and redeliver-tickets, SES only from dispatch
+//! and SNS only from redeliver-tickets. The linker drops everything else, and
 //! `scripts/lib/check-lambda-zips.sh` checks the built binaries for it.
 
 pub mod dispatch;
@@ -15,6 +16,7 @@ pub mod http;
 pub mod kitchen;
 pub mod payments;
 pub mod print_ack;
+pub mod redeliver;
 
 use aws_config::SdkConfig;
 use tabletap_store_dynamodb::DynamoDbStore;
@@ -37,6 +39,11 @@ pub const EVENT_FUNCTIONS: &[EventFunction] = &[
     EventFunction {
         name: "print-ack",
         event_type: "IoTRule",
+    },
+    // Once a minute: unacknowledged tickets published again, alerts to ops.
+    EventFunction {
+        name: "redeliver-tickets",
+        event_type: "ScheduleV2",
     },
 ];
 

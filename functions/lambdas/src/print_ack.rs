@@ -3,13 +3,15 @@
 
 use serde::Deserialize;
 use tabletap_app::AppError;
-use tabletap_app::ports::{OrderStore, StoreError};
+use tabletap_app::ports::{Clock, OrderStore, StoreError};
+use tabletap_app::ticket_delivery::TicketLedger;
 use tabletap_app::use_cases::record_print_ack::record_print_ack;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::ticket::PrintAck;
 
-/// What the rule sends: `SELECT *, topic(2) AS topic_restaurant FROM
-/// 'tabletap/+/acks'` — the listener's PrintAck plus the topic's restaurant.
+/// What the rule sends: the PrintAck's named fields, with `restaurant_id`
+/// and `topic_restaurant` both taken from `topic(2)` (see the template), so
+/// nothing in a payload can stand in for the topic's restaurant.
 #[derive(Debug, Deserialize)]
 pub struct PrintAckEvent {
     pub topic_restaurant: RestaurantId,
@@ -21,11 +23,15 @@ pub struct PrintAckEvent {
 /// the rule's Lambda action then retries, and the dead-letter queue keeps
 /// what still fails. Every other outcome is final and only logged.
 #[tracing::instrument(name = "print_ack_event", skip_all, fields(restaurant = %event.topic_restaurant, order = %event.ack.order_id))]
-pub async fn handle_print_ack<S>(store: &S, event: PrintAckEvent) -> Result<(), lambda_http::Error>
+pub async fn handle_print_ack<S>(
+    store: &S,
+    clock: &dyn Clock,
+    event: PrintAckEvent,
+) -> Result<(), lambda_http::Error>
 where
-    S: OrderStore + ?Sized,
+    S: OrderStore + TicketLedger + ?Sized,
 {
-    match record_print_ack(store, &event.topic_restaurant, &event.ack).await {
+    match record_print_ack(store, clock, &event.topic_restaurant, &event.ack).await {
         Ok(outcome) => {
             tracing::info!(?outcome, ticket = %event.ack.ticket_id, "print ack handled");
             Ok(())

@@ -133,6 +133,7 @@ async fn every_line_of_an_orders_life_names_its_restaurant_and_order() {
         };
         handle_print_ack(
             &store,
+            &SystemClock,
             PrintAckEvent {
                 topic_restaurant: restaurant.clone(),
                 ack,

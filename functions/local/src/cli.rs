@@ -87,6 +87,11 @@ pub struct ServeArgs {
     /// Another Stripe-compatible API, e.g. localstripe's http://127.0.0.1:8420.
     #[arg(long, env = "TABLETAP_STRIPE_API_BASE")]
     pub stripe_api_base: Option<String>,
+    /// Seconds a kitchen ticket may stay unprinted after its first send
+    /// before the staff board shows a delivery alert (it keeps being sent
+    /// either way).
+    #[arg(long, env = "TABLETAP_DELIVERY_ALERT_AFTER", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=86400))]
+    pub delivery_alert_after: u32,
 }
 
 #[derive(Subcommand)]

@@ -20,8 +20,10 @@ use tabletap_api::cors::Cors;
 use tabletap_api::{AppState, ROUTES};
 use tabletap_app::ports::RestaurantStore;
 use tabletap_app::ports::SystemClock;
+use tabletap_app::ticket_delivery::LogOnlyAlerts;
 use tabletap_app::use_cases::dispatch_accepted_orders::Dispatcher;
 use tabletap_app::use_cases::expire_unpaid_orders::expire_unpaid_orders;
+use tabletap_app::use_cases::redeliver_unprinted_tickets::redeliver_unprinted_tickets;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::payment::PaymentProvider;
 use tabletap_store_embedded::EmbeddedStore;
@@ -107,6 +109,11 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
     tokio::select! {
         served = server => served.context("the server stopped with an error")?,
         () = dispatcher::run(dispatcher) => {}
+        () = redeliver_unprinted_tickets_every_second(
+            &store,
+            &kitchen.publisher,
+            jiff::SignedDuration::from_secs(i64::from(args.delivery_alert_after)),
+        ) => {}
     }
     println!("TableTap stopped; data kept.");
     Ok(())
@@ -191,6 +198,28 @@ async fn site_config(
         "staffAuth": "local",
     }))
     .into_response()
+}
+
+/// The server's own redelivery loop (a scheduled Lambda's job in AWS):
+/// tickets not acknowledged in time are published again with their id, so a
+/// broker that forgot them (rumqttd keeps sessions in memory; a ticket
+/// published before the listener re-subscribed is dropped) costs a delay,
+/// never a ticket. See docs/kitchen-delivery.md.
+async fn redeliver_unprinted_tickets_every_second(
+    store: &EmbeddedStore,
+    kitchen: &kitchen::MqttPublisher,
+    alert_after: jiff::SignedDuration,
+) {
+    let clock = SystemClock;
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        if let Err(error) =
+            redeliver_unprinted_tickets(store, kitchen, &LogOnlyAlerts, &clock, alert_after).await
+        {
+            tracing::warn!(error = %error, "redelivery sweep failed; retried in a second");
+        }
+    }
 }
 
 /// Unpaid takeout orders past their expiry become EXPIRED (DynamoDB's TTL

@@ -12,6 +12,7 @@ const OVERDUE_MS = 60_000;
 
 const state = {
   orders: new Map(),
+  alerts: [],
   cursor: null,
   lastOk: 0,
   clockSkew: 0,
@@ -172,6 +173,33 @@ function render() {
   }
 }
 
+// Tickets the server still owes the kitchen two minutes after sending
+// them: a banner naming each order and station, with what to check. The
+// server keeps sending; an alert goes away when its ticket prints.
+function renderAlerts() {
+  const banner = $("delivery-alerts");
+  banner.hidden = state.alerts.length === 0;
+  if (banner.hidden) return;
+  const items = state.alerts.map((alert) => {
+    const number = state.orders.get(alert.order_id)?.number ?? `order ${alert.order_id.slice(-6)}`;
+    const waiting = ageText(serverNow() - Date.parse(alert.first_sent_at));
+    return h("li", { dataset: { ticket: alert.ticket_id }, textContent: `${number}: the ${alert.station} ticket has not printed for ${waiting} (sent ${alert.attempts} times).` });
+  });
+  const n = state.alerts.length;
+  fill(banner,
+    h("h2", { textContent: `${n} kitchen ticket${n > 1 ? "s" : ""} not printed` }),
+    h("ul", {}, items),
+    h("p", { className: "small", textContent: "Check the kitchen printer (on, paper, cover shut) and that the kitchen PC is on. TableTap keeps sending; tickets print as soon as the printer answers." }));
+}
+
+function setAlerts(alerts) {
+  const before = new Set(state.alerts.map((a) => a.ticket_id));
+  state.alerts = alerts ?? [];
+  const added = state.alerts.filter((a) => !before.has(a.ticket_id)).length;
+  renderAlerts();
+  if (added) announce(`${added} kitchen ticket${added > 1 ? "s" : ""} not printed: check the printer`);
+}
+
 function merge(orders) {
   let fresh = 0;
   for (const order of orders) {
@@ -219,6 +247,7 @@ async function poll() {
     const { data } = await request(`${base()}/changes?cursor=${encodeURIComponent(state.cursor)}`, { headers: auth(), timeout: 5000 });
     ok(data.now);
     state.cursor = data.cursor;
+    setAlerts(data.delivery_alerts);
     if (data.orders.length) {
       const fresh = merge(data.orders);
       render();
@@ -241,6 +270,7 @@ async function load() {
   merge(data.orders);
   $("restaurant-name").textContent = data.restaurant.name;
   render();
+  setAlerts(data.delivery_alerts);
 }
 
 export async function startBoard(session, restaurant, onSignedOut) {
@@ -257,7 +287,7 @@ export async function startBoard(session, restaurant, onSignedOut) {
   state.timer = setTimeout(poll, POLL_MS);
   clearInterval(state.ticker);
   // Ages, overdue tickets and "updated N s ago" move on between polls.
-  state.ticker = setInterval(() => { freshness(); render(); }, 1000);
+  state.ticker = setInterval(() => { freshness(); render(); renderAlerts(); }, 1000);
 }
 
 export function updateSession(session) {

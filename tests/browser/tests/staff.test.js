@@ -199,3 +199,33 @@ test("with approval on, an order waits, does not print, is approved on the board
     await srv.close();
   }
 });
+
+test("with no kitchen listener the board raises a delivery alert; once the listener starts the ticket prints once and the alert clears", async () => {
+  // Alerts after 3 s instead of 2 min, so the test sees one.
+  const srv = await LocalServer.start({ extraArgs: ["--delivery-alert-after", "3"] });
+  let kitchen;
+  try {
+    const board = await boardPage(srv, TABLET);
+    const { page: diner, number } = await dinerOrders(srv, "Table 3");
+    const banner = board.locator("#delivery-alerts");
+    await banner.getByText(`${number}: the bar ticket has not printed`).waitFor({ timeout: 20000 });
+    await banner.getByRole("heading", { name: "1 kitchen ticket not printed" }).waitFor();
+    await banner.getByText(/Check the kitchen printer/).waitFor();
+    await screenshot(board, "staff-board-delivery-alert-tablet");
+    assert.ok(!(await printerText(srv)).includes(number), "nothing printed without a listener");
+
+    // The kitchen PC comes back: the redelivery sweep sends the same ticket.
+    kitchen = await Listener.start(srv);
+    await waitFor(async () => (await printerText(srv)).includes(number), `the ticket of ${number}`, 40000);
+    await diner.locator('#order-status[data-status="PRINTED"]').waitFor({ timeout: 20000 });
+    await banner.waitFor({ state: "hidden", timeout: 10000 });
+    // More redelivery rounds would have passed by now: still one print.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const text = await printerText(srv);
+    assert.equal(text.split(number).length - 1, 1, "printed once");
+    assert.deepEqual(board.errors, []);
+  } finally {
+    await kitchen?.stop();
+    await srv.close();
+  }
+});

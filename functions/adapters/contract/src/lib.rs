@@ -5,6 +5,10 @@
 //! Every check takes a fresh, empty store. Records use distinct restaurant
 //! ids per check, so an adapter may also share one table between checks.
 
+mod ticket_ledger;
+
+pub use ticket_ledger::*;
+
 use futures::future::join_all;
 use std::sync::Arc;
 use tabletap_app::idempotency::IdempotencyRecord;
@@ -48,6 +52,8 @@ macro_rules! store_contract_tests {
             an_expired_idempotency_record_frees_its_key,
             order_changes_list_each_order_at_its_last_change,
             a_cancel_keeps_its_reason,
+            tickets_are_owned_until_each_is_printed,
+            rescheduled_tickets_wait_and_alerts_end_with_the_print,
         );
     };
     (@each $make:expr; $($check:ident),+ $(,)?) => {

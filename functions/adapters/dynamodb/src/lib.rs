@@ -21,6 +21,7 @@ pub mod schema;
 mod sequences;
 pub mod stream;
 mod tables;
+mod ticket_ledger;
 mod transactions;
 
 use aws_sdk_dynamodb::Client;

@@ -11,6 +11,7 @@ mod change_feed;
 mod dispatch_log;
 mod payments;
 mod rate_counters;
+mod ticket_ledger;
 
 use anyhow::Context;
 use async_trait::async_trait;
@@ -164,6 +165,9 @@ impl EmbeddedStore {
         txn.open_table(dispatch_log::DISPATCH_STEPS)?;
         txn.open_table(payments::PAYMENT_EVENTS)?;
         txn.open_table(rate_counters::RATE_COUNTERS)?;
+        txn.open_table(ticket_ledger::TICKETS)?;
+        txn.open_table(ticket_ledger::TICKETS_DUE)?;
+        txn.open_table(ticket_ledger::DELIVERY_ALERTS)?;
         txn.commit()?;
         Ok(Self {
             db: Arc::new(db),

@@ -75,6 +75,7 @@ pub async fn list_board_orders(
         &statuses,
     )
     .await?;
+    let delivery_alerts = delivery_alerts(state, &restaurant_id).await?;
     let now = board.cursor.watermark;
     let view = BoardView {
         restaurant: (&board.restaurant).into(),
@@ -86,8 +87,23 @@ pub async fn list_board_orders(
             .iter()
             .map(|o| StaffOrderView::new(o, now))
             .collect(),
+        delivery_alerts,
     };
     Ok(json_response(StatusCode::OK, &view))
+}
+
+async fn delivery_alerts(
+    state: &AppState,
+    restaurant_id: &RestaurantId,
+) -> Result<Vec<tabletap_app::ticket_delivery::DeliveryAlert>, ApiError> {
+    Ok(
+        tabletap_app::use_cases::list_delivery_alerts::list_delivery_alerts(
+            &*state.store,
+            restaurant_id,
+        )
+        .await
+        .map_err(AppError::from)?,
+    )
 }
 
 /// `GET .../staff/changes?cursor=...`: the orders changed since the cursor.
@@ -105,6 +121,7 @@ pub async fn get_order_changes(
     let changes =
         staff::order_changes::order_changes(&*state.store, &*state.clock, &restaurant_id, &cursor)
             .await?;
+    let delivery_alerts = delivery_alerts(state, &restaurant_id).await?;
     let now = changes.cursor.watermark;
     let view = ChangesView {
         now,
@@ -114,6 +131,7 @@ pub async fn get_order_changes(
             .iter()
             .map(|o| StaffOrderView::new(o, now))
             .collect(),
+        delivery_alerts,
     };
     Ok(json_response(StatusCode::OK, &view))
 }

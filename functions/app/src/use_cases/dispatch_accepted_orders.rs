@@ -10,11 +10,23 @@
 //! record repeats that one step on redelivery: the listener drops the
 //! duplicate ticket by its id; a receipt could go out twice. Once per crash
 //! in that window is the price of never losing one.)
+//!
+//! Handing a ticket to the broker is not delivering it: each ticket is
+//! recorded in the [`TicketLedger`] as pending *before* it is published,
+//! and stays the system's until its print acknowledgement arrives (the
+//! redelivery sweep publishes it again meanwhile). See
+//! `docs/kitchen-delivery.md`.
+//!
+//! Orders of one batch are dispatched [`CONCURRENT_ORDERS`] at a time and
+//! an order's tickets are published together, so one slow broker round
+//! trip or fsync does not hold up the orders behind it.
 
 use crate::ports::{
     Clock, DeliveryError, DispatchLog, DispatchStep, KitchenPublisher, OrderStore, OutgoingEmail,
     ReceiptMailer, RestaurantStore, StatusUpdate, StoreError,
 };
+use crate::ticket_delivery::{TicketLedger, TicketRecord};
+use futures::StreamExt;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::order::{Channel, Order, OrderId, OrderStatus};
 use tabletap_core::ticket::{encode, tickets_for_order};
@@ -82,6 +94,9 @@ pub struct Dispatched {
     pub skipped: Option<&'static str>,
 }
 
+/// How many orders of a batch are dispatched at once.
+pub const CONCURRENT_ORDERS: usize = 16;
+
 /// The ports the dispatcher drives.
 pub struct Dispatcher<'a, S: ?Sized> {
     pub store: &'a S,
@@ -92,7 +107,7 @@ pub struct Dispatcher<'a, S: ?Sized> {
 
 impl<S> Dispatcher<'_, S>
 where
-    S: OrderStore + RestaurantStore + DispatchLog + ?Sized,
+    S: OrderStore + RestaurantStore + DispatchLog + TicketLedger + ?Sized,
 {
     /// Brings one order's dispatch up to date. Safe to call any number of
     /// times for the same order. Its log lines carry the restaurant and order.
@@ -198,10 +213,20 @@ where
         time_zone: &str,
     ) -> Result<usize, DispatchError> {
         let tickets = tickets_for_order(order, time_zone, 0);
-        for ticket in &tickets {
-            self.kitchen
-                .publish(&ticket.topic(), &encode(ticket))
-                .await?;
+        let now = self.clock.now();
+        let records: Vec<_> = tickets
+            .iter()
+            .map(|ticket| TicketRecord::pending(ticket, now))
+            .collect();
+        // Owned from here on: if the publish below is lost, or the broker
+        // drops it, the redelivery sweep sends it again.
+        self.store.record_tickets_pending(&records).await?;
+        let published = futures::future::join_all(tickets.iter().map(|ticket| async move {
+            self.kitchen.publish(&ticket.topic(), &encode(ticket)).await
+        }))
+        .await;
+        for result in published {
+            result?;
         }
         Ok(tickets.len())
     }
@@ -242,14 +267,29 @@ where
     /// the orders behind it.
     pub async fn dispatch_batch(&self, changes: &[Option<OrderChange>]) -> BatchOutcome {
         let mut outcome = BatchOutcome::default();
-        for (position, change) in changes.iter().enumerate() {
-            let Some(change) = change.as_ref().filter(|c| c.became_accepted()) else {
-                continue;
-            };
-            match self
-                .dispatch_order(&change.restaurant_id, &change.order_id)
-                .await
-            {
+        let accepted: Vec<_> = changes
+            .iter()
+            .enumerate()
+            .filter_map(|(position, change)| {
+                change
+                    .as_ref()
+                    .filter(|c| c.became_accepted())
+                    .map(|c| (position, c))
+            })
+            .collect();
+        let mut results = futures::stream::iter(accepted)
+            .map(|(position, change)| async move {
+                let result = self
+                    .dispatch_order(&change.restaurant_id, &change.order_id)
+                    .await;
+                (position, change, result)
+            })
+            // In feed order, so the first retryable failure is the point
+            // the feed resumes from; the orders after it that did succeed
+            // are skipped on redelivery by their dispatch log.
+            .buffered(CONCURRENT_ORDERS);
+        while let Some((position, change, result)) = results.next().await {
+            match result {
                 Ok(_) => outcome.dispatched += 1,
                 Err(DispatchError::Permanent(error)) => {
                     tracing::error!(

@@ -7,7 +7,6 @@ use aws_lambda_events::event::dynamodb::Event;
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 use tabletap_app::ports::SystemClock;
 use tabletap_app::use_cases::dispatch_accepted_orders::Dispatcher;
-use tabletap_kitchen_iot::IotPublisher;
 use tabletap_lambdas::dispatch::{DeliveryConfig, handle_stream_batch};
 use tabletap_mail_ses::SesMailer;
 
@@ -18,12 +17,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let delivery = DeliveryConfig::from_env()?;
     let aws = tabletap_lambdas::aws_config().await;
     let store = tabletap_lambdas::store(&aws, &config);
-    let iot = aws_sdk_iotdataplane::Client::from_conf(
-        aws_sdk_iotdataplane::config::Builder::from(&aws)
-            .endpoint_url(&delivery.iot_data_endpoint)
-            .build(),
-    );
-    let kitchen = IotPublisher::new(iot);
+    let kitchen = tabletap_lambdas::kitchen::iot_publisher(&aws)?;
     let mailer = SesMailer::new(aws_sdk_sesv2::Client::new(&aws), delivery.receipt_from);
     let dispatcher = Dispatcher {
         store: &store,

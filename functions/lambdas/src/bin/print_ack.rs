@@ -1,7 +1,8 @@
 //! Lambda function fed by the IoT rule on `tabletap/+/acks`: marks orders
-//! PRINTED when a kitchen listener reports a printed ticket.
+//! PRINTED once a kitchen listener reported each of its tickets printed.
 
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
+use tabletap_app::ports::SystemClock;
 use tabletap_lambdas::print_ack::{PrintAckEvent, handle_print_ack};
 
 #[tokio::main]
@@ -13,7 +14,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let store = &store;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<PrintAckEvent>| async move {
-            handle_print_ack(store, event.payload).await
+            handle_print_ack(store, &SystemClock, event.payload).await
         },
     ))
     .await

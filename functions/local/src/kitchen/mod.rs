@@ -16,7 +16,8 @@ mod publisher;
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use tabletap_app::ports::OrderStore;
+use tabletap_app::ports::{OrderStore, SystemClock};
+use tabletap_app::ticket_delivery::TicketLedger;
 use tabletap_app::use_cases::record_print_ack::record_print_ack;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::ticket::{PrintAck, TOPIC_ROOT};
@@ -42,7 +43,7 @@ pub async fn start<S>(
     store: S,
 ) -> anyhow::Result<Kitchen>
 where
-    S: OrderStore + Clone + 'static,
+    S: OrderStore + TicketLedger + Clone + 'static,
 {
     let dir = data_dir.join("kitchen");
     let pki = pki::Pki::load_or_create(&dir.join("certs"))?;
@@ -71,7 +72,7 @@ where
     })
 }
 
-async fn handle_print_ack<S: OrderStore>(store: &S, topic: &str, payload: &[u8]) {
+async fn handle_print_ack<S: OrderStore + TicketLedger>(store: &S, topic: &str, payload: &[u8]) {
     let restaurant = topic
         .strip_prefix(TOPIC_ROOT)
         .and_then(|rest| rest.strip_prefix('/'))
@@ -83,7 +84,7 @@ async fn handle_print_ack<S: OrderStore>(store: &S, topic: &str, payload: &[u8])
         return;
     };
     // The store is local: a failure here is a broken disk, not a blip.
-    if let Err(error) = record_print_ack(store, &restaurant, &ack).await {
+    if let Err(error) = record_print_ack(store, &SystemClock, &restaurant, &ack).await {
         tracing::error!(error = %error, ticket = %ack.ticket_id, "cannot record a print acknowledgement");
     }
 }

@@ -1,11 +1,14 @@
-//! Reprint one station's ticket or all of an order's: published like any
-//! ticket (the kitchen publisher, the listener, its acknowledgement) with a
-//! print number above 0, so it prints with a REPRINT banner and under a new
-//! ticket id that the listener's duplicate guard has not seen.
+//! Reprint one station's ticket or all of an order's: owned and published
+//! like any ticket (recorded pending in the ticket ledger first, then the
+//! kitchen publisher, the listener, its acknowledgement; redelivered until
+//! printed) with a print number above 0, so it prints with a REPRINT banner
+//! and under a new ticket id that the listener's duplicate guard has not
+//! seen.
 
 use super::restaurant;
 use crate::error::AppError;
 use crate::ports::{Clock, KitchenPublisher, OrderStore, RestaurantStore};
+use crate::ticket_delivery::{TicketLedger, TicketRecord};
 use tabletap_core::board::reprint_number;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::order::{OrderId, OrderStatus};
@@ -20,7 +23,7 @@ pub async fn reprint_tickets<S>(
     station: Option<&str>,
 ) -> Result<Vec<TicketV1>, AppError>
 where
-    S: OrderStore + RestaurantStore + ?Sized,
+    S: OrderStore + RestaurantStore + TicketLedger + ?Sized,
 {
     let kitchen = kitchen.ok_or(AppError::KitchenNotConfigured)?;
     let order = store
@@ -40,11 +43,8 @@ where
         });
     }
     let restaurant = restaurant(store, restaurant_id).await?;
-    let mut tickets = tickets_for_order(
-        &order,
-        &restaurant.time_zone,
-        reprint_number(&order, clock.now()),
-    );
+    let now = clock.now();
+    let mut tickets = tickets_for_order(&order, &restaurant.time_zone, reprint_number(&order, now));
     if let Some(station) = station {
         tickets.retain(|t| t.station.as_str() == station);
         if tickets.is_empty() {
@@ -57,6 +57,13 @@ where
             });
         }
     }
+    // Owned before it leaves: a publish that fails or a broker that drops
+    // it is the redelivery sweep's job from here on, as for a first print.
+    let records: Vec<TicketRecord> = tickets
+        .iter()
+        .map(|ticket| TicketRecord::pending(ticket, now))
+        .collect();
+    store.record_tickets_pending(&records).await?;
     for ticket in &tickets {
         kitchen
             .publish(&ticket.topic(), &encode(ticket))
