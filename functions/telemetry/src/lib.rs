@@ -14,7 +14,7 @@
 mod emf;
 
 pub use emf::EmfLayer;
-use tracing_subscriber::filter::{EnvFilter, Targets};
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::{Layer, Registry};
@@ -25,9 +25,19 @@ pub const METRIC_TARGET: &str = "tabletap::metric";
 /// The CloudWatch namespace of TableTap's metrics.
 pub const NAMESPACE: &str = "TableTap";
 
-/// The log filter: `RUST_LOG` if set, else `info`.
-pub fn log_filter() -> EnvFilter {
-    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+/// The log filter: `RUST_LOG` if set (`info`, `debug,aws_smithy=warn`:
+/// levels per target, no span filters), else `info`. A `Targets` filter
+/// rather than an `EnvFilter`, whose regex engine would be most of a
+/// megabyte in every function.
+pub fn log_filter() -> Targets {
+    let default = Targets::new().with_default(LevelFilter::INFO);
+    match std::env::var("RUST_LOG") {
+        Ok(text) if !text.trim().is_empty() => text.parse().unwrap_or_else(|error| {
+            eprintln!("RUST_LOG={text:?} is not a list of target=level ({error}); logging at info");
+            default
+        }),
+        _ => default,
+    }
 }
 
 /// The subscriber of a Lambda function: JSON logs and embedded metrics,
@@ -42,9 +52,7 @@ where
         .with_current_span(false)
         .with_span_list(true)
         .without_time() // CloudWatch stamps every line itself.
-        .with_filter(
-            log_filter().add_directive(format!("{METRIC_TARGET}=off").parse().expect("valid")),
-        );
+        .with_filter(log_filter().with_target(METRIC_TARGET, LevelFilter::OFF));
     // Metrics whatever RUST_LOG says: a quieter log must not drop them.
     let metrics = EmfLayer::new(writer)
         .with_filter(Targets::new().with_target(METRIC_TARGET, tracing::Level::INFO));
