@@ -113,6 +113,9 @@ scripts/lib/browser-tests.sh
 step "Validating the SAM template offline (cfn-lint, sam validate --lint)"
 scripts/lib/check-template.sh
 
+step "Computing the AWS bill against its targets (docs/deploy.md, \"What it costs\")"
+node scripts/bench/bill.mjs
+
 # The real `sam build` of docs/deploy.md (x86_64, cargo-lambda, offline), in
 # the same warm target dir, then each function's size and what it links.
 step "Building the Lambda functions with sam build and checking their zips"

@@ -55,6 +55,13 @@ for name, value in [("/tabletap/bench/secret-key", "sk_test_bench"),
                     ("/tabletap/bench/webhook-secret", "whsec_test_tabletap")]:
     ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
 PY
+# redeliver-tickets publishes delivery alerts to an SNS topic (moto's).
+OPS_TOPIC="$(AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "$PY_BIN/python" - "$TABLETAP_MOTO_ENDPOINT" <<'PY'
+import sys, boto3
+sns = boto3.client("sns", endpoint_url=sys.argv[1], region_name="us-east-1")
+print(sns.create_topic(Name="tabletap-bench-ops")["TopicArn"])
+PY
+)"
 
 say "cpu: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $RUNS cold starts per function"
 # DynamoDB Local keeps one database per access key and region: the same
@@ -75,4 +82,5 @@ say "cpu: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $RUNS cold star
     --env TABLETAP_RECEIPT_FROM=receipts@example.com \
     --env TABLETAP_STRIPE_SECRET_KEY_PARAM=/tabletap/bench/secret-key \
     --env TABLETAP_STRIPE_WEBHOOK_SECRET_PARAM=/tabletap/bench/webhook-secret \
+    --env "TABLETAP_OPS_TOPIC_ARN=$OPS_TOPIC" \
     ${TABLETAP_BENCH_ONLY:+--only $TABLETAP_BENCH_ONLY}

@@ -181,7 +181,35 @@ def api_event(events_dir, file, **changes):
         event["pathParameters"] = changes.pop("path_parameters")
     if "body" in changes:
         event["body"] = json.dumps(changes.pop("body"))
+        event["headers"]["content-type"] = "application/json"
+        event["requestContext"]["http"]["method"] = "POST"
+    if "query" in changes:
+        query = changes.pop("query")
+        event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in query.items())
+        event["queryStringParameters"] = query
     assert not changes, changes
+    return event
+
+
+NO_SUCH_ORDER = "01kb3m8q2n0000000000000000"
+
+
+def staff_event(events_dir, route, method, **changes):
+    """The board's sample event (owner claims) on another staff route."""
+    template = f"/restaurants/{{restaurant_id}}/staff/{route}"
+    params = {"restaurant_id": "demo"}
+    if "{order_id}" in route:
+        params["order_id"] = NO_SUCH_ORDER
+    path = template.replace("{restaurant_id}", "demo").replace("{order_id}", NO_SUCH_ORDER)
+    event = api_event(
+        events_dir,
+        "list-board-orders.json",
+        path=path,
+        route_key=f"{method} {template}",
+        path_parameters=params,
+        **changes,
+    )
+    event["requestContext"]["http"]["method"] = method
     return event
 
 
@@ -225,6 +253,20 @@ def events_by_function(events_dir):
         "stripe-webhook": read("stripe", "apigw-webhook-succeeded-base64.json"),
         "dispatch": read("dynamodb", "order-accepted.json"),
         "print-ack": read("iot", "print-ack.json"),
+        "redeliver-tickets": read("scheduler", "redeliver-tickets.json"),
+        # Staff routes, signed in as the demo's owner (the sample's claims).
+        "list-board-orders": api_event(events_dir, "list-board-orders.json"),
+        # No cursor: refused (400) after the access check, before the store.
+        "get-order-changes": staff_event(events_dir, "changes", "GET"),
+        "get-day-sales": staff_event(events_dir, "sales", "GET"),
+        # An order that does not exist: 404 after the store read.
+        "act-on-order": staff_event(
+            events_dir, "orders/{order_id}/actions", "POST", body={"action": "ready"}
+        ),
+        "reprint-order": staff_event(events_dir, "orders/{order_id}/reprint", "POST", body={}),
+        "set-availability": staff_event(
+            events_dir, "availability", "POST", body={"item_id": "margherita", "available": True}
+        ),
         "python-get-table": api_event(events_dir, "get-table.json"),
     }
 

@@ -2,6 +2,7 @@
 // The order's id and access token stay in sessionStorage and the id in the
 // URL fragment (#order=<id>), so a reload shows the same page again.
 
+import { pollInterval, POLL_FOR_MS } from "./polling.js";
 import { $, h, fill, showView } from "./dom.js";
 import { ctx, contentLang } from "./context.js";
 import { api, ApiError, isTransient } from "./api.js";
@@ -60,7 +61,7 @@ function statusText(order, kind) {
   return sentence(order.status, kind) + (reason ? ` Reason: ${reason}` : "");
 }
 
-let poll = { timer: null, id: null, failures: 0, startedAt: 0, last: null };
+let poll = { timer: null, id: null, failures: 0, startedAt: 0, changedAt: 0, last: null };
 
 /**
  * Shows the order page. `order` is a full order (just placed or read), or a
@@ -81,7 +82,7 @@ export async function showOrder(order, { push = false } = {}) {
     }
   }
   render(order, ref);
-  poll = { timer: null, id: order.id, failures: 0, startedAt: Date.now(), last: order.status };
+  poll = { timer: null, id: order.id, failures: 0, startedAt: Date.now(), changedAt: Date.now(), last: order.status };
   if (!FINAL.includes(order.status)) schedule(ref);
   $("order-title").focus({ preventScroll: true });
 }
@@ -153,15 +154,17 @@ function backToMenu(event) {
 
 // ---- Polling -----------------------------------------------------------
 
-/** Every 2 s at first, then slower: the kitchen prints within seconds, pickup takes longer. */
+
 function interval() {
-  const age = Date.now() - poll.startedAt;
-  const base = age < 120_000 ? 2000 : age < 900_000 ? 5000 : 15000;
-  return Math.min(30_000, base * 2 ** Math.min(poll.failures, 4));
+  return pollInterval(poll.last, Date.now() - poll.changedAt, poll.failures);
 }
 
 function schedule(ref) {
   clearTimeout(poll.timer);
+  if (Date.now() - poll.startedAt > POLL_FOR_MS) {
+    if ($("order-connection")) $("order-connection").textContent = "Status updates paused. Reload the page to see the latest.";
+    return;
+  }
   poll.timer = setTimeout(() => tick(ref), interval());
 }
 
@@ -175,6 +178,7 @@ async function tick(ref) {
     if ($("order-connection")) $("order-connection").textContent = "";
     if (order.status !== poll.last) {
       poll.last = order.status;
+      poll.changedAt = Date.now();
       updateStatus(order, ref);
     }
     if (FINAL.includes(order.status)) return stopPolling();

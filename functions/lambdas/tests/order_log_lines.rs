@@ -4,6 +4,10 @@
 //! moto's IoT data plane), printed (the IoT rule's print-ack event). Every
 //! line names the restaurant and the order, none is an ERROR, and the
 //! business metrics come out as CloudWatch embedded-metric documents.
+//!
+//! The same life also measures what the bill (scripts/bench/bill.mjs)
+//! assumes of log lines (their count and size) and of the items it wrote
+//! (each one's DynamoDB size, which sets the write units a write costs).
 
 use serde_json::Value;
 use std::io::Write;
@@ -70,6 +74,7 @@ async fn every_line_of_an_orders_life_names_its_restaurant_and_order() {
         })
         .await
         .unwrap();
+    let store_for_sizes = store.clone();
     let state = AppState {
         store: Arc::new(store.clone()),
         clock: Arc::new(SystemClock),
@@ -178,4 +183,68 @@ async fn every_line_of_an_orders_life_names_its_restaurant_and_order() {
         metric("OrderToPrinted")["_aws"]["CloudWatchMetrics"][0]["Namespace"],
         "TableTap"
     );
+
+    // What the bill assumes: ours are about 300-byte lines, and every item
+    // an order writes fits the write units counted there (2 for the order,
+    // 1 for anything else).
+    let sizes: Vec<usize> = text.lines().map(str::len).collect();
+    eprintln!(
+        "bill: {} log lines, {} to {} bytes, mean {}",
+        sizes.len(),
+        sizes.iter().min().unwrap(),
+        sizes.iter().max().unwrap(),
+        sizes.iter().sum::<usize>() / sizes.len()
+    );
+    assert!(sizes.iter().all(|&n| n <= 600), "{sizes:?}");
+    let endpoint = std::env::var(tabletap_store_dynamodb::local::ENDPOINT_VAR).unwrap();
+    let items = tabletap_store_dynamodb::local::local_client(&endpoint)
+        .scan()
+        .table_name(store_for_sizes.table_name())
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap_or_default();
+    for item in &items {
+        let entity = item
+            .get("entity")
+            .and_then(|v| v.as_s().ok())
+            .map_or("?", String::as_str);
+        let size = item_size(item);
+        eprintln!("bill: item {entity:<16} {size:>5} bytes");
+        let units = if entity == "order" { 2 } else { 1 };
+        assert!(
+            size <= units * 1024,
+            "a {entity} item of {size} bytes costs more than the {units} write unit(s) the bill counts"
+        );
+    }
+    assert!(items.iter().any(|i| {
+        i.get("entity")
+            .and_then(|v| v.as_s().ok())
+            .is_some_and(|e| e == "order")
+    }));
+}
+
+/// An item's size as DynamoDB bills it: every attribute's name and value
+/// (numbers: about one byte per two digits, plus one; maps and lists: 3
+/// bytes plus one per element).
+fn item_size(
+    item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+) -> usize {
+    use aws_sdk_dynamodb::types::AttributeValue as A;
+    fn value(v: &A) -> usize {
+        match v {
+            A::S(s) => s.len(),
+            A::N(n) => n.trim_start_matches('-').len().div_ceil(2) + 1,
+            A::B(b) => b.as_ref().len(),
+            A::Bool(_) | A::Null(_) => 1,
+            A::M(m) => 3 + m.iter().map(|(k, v)| k.len() + value(v) + 1).sum::<usize>(),
+            A::L(l) => 3 + l.iter().map(|v| value(v) + 1).sum::<usize>(),
+            A::Ss(s) => s.iter().map(String::len).sum(),
+            A::Ns(n) => n.iter().map(|n| n.len().div_ceil(2) + 1).sum(),
+            A::Bs(b) => b.iter().map(|b| b.as_ref().len()).sum(),
+            _ => 0,
+        }
+    }
+    item.iter().map(|(k, v)| k.len() + value(v)).sum()
 }
