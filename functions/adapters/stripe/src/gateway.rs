@@ -1,16 +1,27 @@
-//! Creating PaymentIntents through async-stripe's client (hyper + rustls).
+//! Stripe's API for the two calls TableTap makes: create a PaymentIntent,
+//! refund one. Plain HTTPS (reqwest over rustls, the aws-lc-rs provider the
+//! AWS SDK already links) with form bodies and serde reads of the two or
+//! three fields used, instead of async-stripe's client and its generated
+//! models, which were ~10 MB of the takeout and act-on-order functions.
+//!
+//! Each call carries an `Idempotency-Key` derived from the order, so a
+//! retried request (ours, or a client's) charges or refunds once, and pins
+//! the API version its reads were written against.
 
 use async_trait::async_trait;
-use std::collections::HashMap;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use std::fmt;
 use std::time::Duration;
-use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
-use stripe_core::payment_intent::CreatePaymentIntent;
-use stripe_core::refund::CreateRefund;
 use tabletap_app::payments::{
     CreatedPaymentIntent, PaymentGateway, PaymentGatewayError, PaymentIntentRequest, RefundRequest,
 };
 use tabletap_core::payment::PaymentProvider;
+
+/// The Stripe API version the requests and reads below follow.
+pub const STRIPE_API_VERSION: &str = "2026-09-30.endive";
+
+const STRIPE_API: &str = "https://api.stripe.com";
 
 /// Where and as whom to talk to Stripe. `Debug` never shows the key.
 #[derive(Clone)]
@@ -32,38 +43,130 @@ impl fmt::Debug for StripeConfig {
 }
 
 pub struct StripeGateway {
-    client: Client,
+    http: reqwest::Client,
+    base: String,
+    secret_key: String,
     publishable_key: Option<String>,
 }
 
 impl StripeGateway {
     pub fn new(config: &StripeConfig) -> anyhow::Result<Self> {
-        // hyper-rustls asks rustls for the process's default crypto
-        // provider, which rustls cannot pick by itself when a build enables
-        // more than one (the local server also compiles ring). Install
-        // aws-lc-rs unless the process already chose one.
+        // rustls asks for the process's default crypto provider when a
+        // build enables more than one (the local server also compiles
+        // ring). Install aws-lc-rs unless the process already chose one.
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        let mut builder = ClientBuilder::new(config.secret_key.clone())
+        let http = reqwest::Client::builder()
             // API Gateway gives a request 30 s; leave room to answer.
-            .timeout(Duration::from_secs(10));
-        if let Some(base) = &config.api_base {
-            builder = builder.url(base.trim_end_matches('/').to_owned() + "/");
-        }
-        let client = builder
+            .timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(5))
+            .user_agent(concat!("TableTap/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| anyhow::anyhow!("cannot set up the Stripe client: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("cannot set up the HTTP client for Stripe: {e}"))?;
         Ok(Self {
-            client,
+            http,
+            base: config
+                .api_base
+                .as_deref()
+                .unwrap_or(STRIPE_API)
+                .trim_end_matches('/')
+                .to_owned(),
+            secret_key: config.secret_key.clone(),
             publishable_key: config.publishable_key.clone(),
         })
+    }
+
+    /// `POST /v1/<path>` with a form body; reads `T` from a 2xx answer.
+    async fn post<T: DeserializeOwned>(
+        &self,
+        what: &'static str,
+        path: &str,
+        idempotency_key: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, PaymentGatewayError> {
+        if idempotency_key.is_empty() || idempotency_key.len() > 255 {
+            return Err(PaymentGatewayError::Refused(anyhow::anyhow!(
+                "{what}: bad idempotency key {idempotency_key:?} (1 to 255 characters)"
+            )));
+        }
+        let response = self
+            .http
+            .post(format!("{}/v1/{path}", self.base))
+            .bearer_auth(&self.secret_key)
+            .header("Idempotency-Key", idempotency_key)
+            .header("Stripe-Version", STRIPE_API_VERSION)
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| {
+                PaymentGatewayError::Unavailable(anyhow::anyhow!(
+                    "{what}: Stripe could not be reached or did not answer in time: {e}"
+                ))
+            })?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| {
+            PaymentGatewayError::Unavailable(anyhow::anyhow!(
+                "{what}: Stripe's answer was cut off: {e}"
+            ))
+        })?;
+        if status.is_success() {
+            return serde_json::from_slice(&body).map_err(|e| {
+                PaymentGatewayError::Refused(anyhow::anyhow!(
+                    "{what}: Stripe's answer does not read as expected: {e}"
+                ))
+            });
+        }
+        let error = describe_error(&body);
+        let error = anyhow::anyhow!("{what}: Stripe answered {status}: {error}");
+        // Rate limits and Stripe's own failures are worth a retry (the
+        // idempotency key makes it safe); any other refusal (bad key,
+        // invalid currency) will fail the same way again.
+        if status.as_u16() == 429 || status.is_server_error() {
+            Err(PaymentGatewayError::Unavailable(error))
+        } else {
+            Err(PaymentGatewayError::Refused(error))
+        }
+    }
+}
+
+/// Stripe's error object: `{"error": {"type", "code", "message"}}`.
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: StripeError,
+}
+
+#[derive(Deserialize)]
+struct StripeError {
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+fn describe_error(body: &[u8]) -> String {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(ErrorBody { error }) => [error.kind, error.code, error.message]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(": "),
+        Err(_) => String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned(),
     }
 }
 
 /// The two fields of Stripe's PaymentIntent the site needs.
-#[derive(miniserde::Deserialize)]
+#[derive(Deserialize)]
 struct IntentIdAndSecret {
     id: String,
+    #[serde(default)]
     client_secret: Option<String>,
+}
+
+/// The one field of Stripe's Refund we keep.
+#[derive(Deserialize)]
+struct RefundId {
+    id: String,
 }
 
 #[async_trait]
@@ -80,33 +183,26 @@ impl PaymentGateway for StripeGateway {
         &self,
         request: &PaymentIntentRequest,
     ) -> Result<CreatedPaymentIntent, PaymentGatewayError> {
-        let currency: stripe_types::Currency = request
-            .currency
-            .code()
-            .to_ascii_lowercase()
-            .parse()
-            .unwrap_or_else(|never| match never {});
-        let metadata = HashMap::from([
-            ("order_id".to_owned(), request.order_id.to_string()),
-            (
-                "restaurant_id".to_owned(),
-                request.restaurant_id.to_string(),
-            ),
-            ("order_number".to_owned(), request.order_number.clone()),
-        ]);
+        let amount = request.amount.minor().to_string();
+        let currency = request.currency.code().to_ascii_lowercase();
+        let order_id = request.order_id.to_string();
+        let restaurant_id = request.restaurant_id.to_string();
         // No description or receipt_email: TableTap sends its own receipt,
         // and the order number is in the metadata.
-        let create = CreatePaymentIntent::new(request.amount.minor(), currency).metadata(metadata);
-        let key = IdempotencyKey::new(&request.idempotency_key).map_err(|e| {
-            PaymentGatewayError::Refused(anyhow::anyhow!("bad idempotency key: {e}"))
-        })?;
-        let created: IntentIdAndSecret = create
-            .build()
-            .customize()
-            .request_strategy(RequestStrategy::Idempotent(key))
-            .send(&self.client)
-            .await
-            .map_err(classify)?;
+        let created: IntentIdAndSecret = self
+            .post(
+                "Stripe CreatePaymentIntent failed",
+                "payment_intents",
+                &request.idempotency_key,
+                &[
+                    ("amount", &amount),
+                    ("currency", &currency),
+                    ("metadata[order_id]", &order_id),
+                    ("metadata[restaurant_id]", &restaurant_id),
+                    ("metadata[order_number]", &request.order_number),
+                ],
+            )
+            .await?;
         let client_secret = created.client_secret.ok_or_else(|| {
             PaymentGatewayError::Refused(anyhow::anyhow!(
                 "Stripe returned PaymentIntent {} without a client secret",
@@ -120,43 +216,32 @@ impl PaymentGateway for StripeGateway {
     }
 
     async fn refund_payment(&self, request: &RefundRequest) -> Result<String, PaymentGatewayError> {
-        let key = IdempotencyKey::new(&request.idempotency_key).map_err(|e| {
-            PaymentGatewayError::Refused(anyhow::anyhow!("bad idempotency key: {e}"))
-        })?;
-        let refund: RefundId = CreateRefund::new()
-            .payment_intent(request.intent_id.clone())
-            .build()
-            .customize()
-            .request_strategy(RequestStrategy::Idempotent(key))
-            .send(&self.client)
-            .await
-            .map_err(|e| classify_as(e, "Stripe CreateRefund failed"))?;
+        let refund: RefundId = self
+            .post(
+                "Stripe CreateRefund failed",
+                "refunds",
+                &request.idempotency_key,
+                &[("payment_intent", &request.intent_id)],
+            )
+            .await?;
         Ok(refund.id)
     }
 }
 
-/// The one field of Stripe's Refund we keep.
-#[derive(miniserde::Deserialize)]
-struct RefundId {
-    id: String,
-}
+#[cfg(test)]
+mod tests {
+    use super::describe_error;
 
-/// Rate limits, Stripe's own 5xx and network trouble are worth a retry;
-/// any other refusal (bad key, invalid currency) is not.
-fn classify(error: StripeError) -> PaymentGatewayError {
-    classify_as(error, "Stripe CreatePaymentIntent failed")
-}
-
-fn classify_as(error: StripeError, what: &'static str) -> PaymentGatewayError {
-    let retry = match &error {
-        StripeError::Stripe(_, status) => *status == 429 || *status >= 500,
-        StripeError::ClientError(_) | StripeError::Timeout => true,
-        StripeError::JSONDeserialize(_) | StripeError::ConfigError(_) => false,
-    };
-    let error = anyhow::Error::new(error).context(what);
-    if retry {
-        PaymentGatewayError::Unavailable(error)
-    } else {
-        PaymentGatewayError::Refused(error)
+    #[test]
+    fn stripe_errors_read_as_one_line() {
+        let body = br#"{"error":{"type":"invalid_request_error","code":"parameter_invalid_integer","message":"Invalid integer: 12.5","param":"amount"}}"#;
+        assert_eq!(
+            describe_error(body),
+            "invalid_request_error: parameter_invalid_integer: Invalid integer: 12.5"
+        );
+        assert_eq!(
+            describe_error(b"<html>bad gateway</html>"),
+            "<html>bad gateway</html>"
+        );
     }
 }

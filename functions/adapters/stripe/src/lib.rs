@@ -1,5 +1,5 @@
 //! Stripe behind TableTap's payment ports (`tabletap_app::payments`):
-//! [`StripeGateway`] creates PaymentIntents with async-stripe, and
+//! [`StripeGateway`] creates PaymentIntents and refunds them over HTTPS, and
 //! [`StripeWebhookVerifier`] checks `Stripe-Signature` itself (HMAC-SHA256,
 //! no Stripe library: the webhook function links no Stripe code) before
 //! reading an event.
@@ -11,5 +11,5 @@
 mod gateway;
 mod webhook;
 
-pub use gateway::{StripeConfig, StripeGateway};
+pub use gateway::{STRIPE_API_VERSION, StripeConfig, StripeGateway};
 pub use webhook::{SIGNATURE_TOLERANCE_SECS, StripeWebhookVerifier, sign_payload};
