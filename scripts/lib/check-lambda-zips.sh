@@ -27,7 +27,7 @@ say() { echo "check-lambda-zips: $*" >&2; }
 # host). A function must hold exactly the parts listed for it below.
 #   dynamodb  the DynamoDB client (JSON protocol target prefix)
 #   ssm       the SSM client (Stripe secrets at cold start)
-#   stripe    the Stripe API client (async-stripe)
+#   stripe    the Stripe API client (its host name)
 #   ses       the SES v2 client (receipts)
 #   iot       the IoT data plane client (kitchen tickets)
 #   sns       the SNS client (delivery alerts; its query API's version)
@@ -55,17 +55,6 @@ expected_parts() {
     esac
 }
 
-# The two functions allowed over the limit, printed on every run: the
-# takeout function and act-on-order (refunds) link async-stripe's client and
-# its generated PaymentIntent model (19 MB bootstrap, 6.8 MB zip, measured
-# 2026-12-07); docs/deploy.md "Function sizes" says what would bring them
-# under 4 MB.
-limit_for() {
-    case "$1" in
-        place-takeout-order | act-on-order) echo 7000000 ;;
-        *) echo "$LIMIT" ;;
-    esac
-}
 
 # Logical id and binary of every rust-cargolambda function in the template.
 functions="$("$PY_BIN/python" - "$ROOT/infra/template.yaml" <<'PY'
@@ -119,12 +108,9 @@ while read -r logical_id binary; do
         fi
     done
     printf '%-28s %-20s %12s %12s %s\n' "$logical_id" "$binary" "$size" "$zipped" "$linked" >&2
-    limit=$(limit_for "$binary")
-    if [ "$zipped" -gt "$limit" ]; then
-        say "$logical_id: zip of $zipped bytes is over the limit of $limit"
+    if [ "$zipped" -gt "$LIMIT" ]; then
+        say "$logical_id: zip of $zipped bytes is over the limit of $LIMIT"
         failed=1
-    elif [ "$zipped" -gt "$LIMIT" ]; then
-        say "$logical_id: zip of $zipped bytes is OVER the $LIMIT goal (async-stripe; allowed up to $limit, see docs/deploy.md)"
     fi
     if [ -n "$problems" ]; then
         say "$logical_id ($binary):$problems"
@@ -137,4 +123,4 @@ if [ "$failed" -ne 0 ]; then
     say "FAILED"
     exit 1
 fi
-say "OK: every function is within its limit and links only what its route uses"
+say "OK: every zip is under $LIMIT bytes and every function links only what its route uses"

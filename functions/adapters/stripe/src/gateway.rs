@@ -1,14 +1,20 @@
 //! Stripe's API for the two calls TableTap makes: create a PaymentIntent,
-//! refund one. Plain HTTPS (reqwest over rustls, the aws-lc-rs provider the
-//! AWS SDK already links) with form bodies and serde reads of the two or
-//! three fields used, instead of async-stripe's client and its generated
-//! models, which were ~10 MB of the takeout and act-on-order functions.
+//! refund one. Plain HTTPS on the very stack the AWS SDK's client links
+//! (hyper-util's client, hyper-rustls with the system's roots, rustls on
+//! aws-lc-rs), with form bodies and serde reads of the two or three fields
+//! used, instead of async-stripe's client and its generated models, which
+//! were ~10 MB of the takeout and act-on-order functions.
 //!
 //! Each call carries an `Idempotency-Key` derived from the order, so a
 //! retried request (ours, or a client's) charges or refunds once, and pins
 //! the API version its reads were written against.
 
 use async_trait::async_trait;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -42,8 +48,17 @@ impl fmt::Debug for StripeConfig {
     }
 }
 
+type Https = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// The whole request (connect, TLS, answer) within this; API Gateway gives
+/// a request 30 s, so this leaves room to answer.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub struct StripeGateway {
-    http: reqwest::Client,
+    /// Built on the first call, not at cold start: reading the system's
+    /// root certificates takes a few ms that only a payment needs (most
+    /// act-on-order calls never refund).
+    http: tokio::sync::OnceCell<Https>,
     base: String,
     secret_key: String,
     publishable_key: Option<String>,
@@ -55,15 +70,8 @@ impl StripeGateway {
         // build enables more than one (the local server also compiles
         // ring). Install aws-lc-rs unless the process already chose one.
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            // API Gateway gives a request 30 s; leave room to answer.
-            .timeout(Duration::from_secs(10))
-            .connect_timeout(Duration::from_secs(5))
-            .user_agent(concat!("TableTap/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| anyhow::anyhow!("cannot set up the HTTP client for Stripe: {e}"))?;
         Ok(Self {
-            http,
+            http: tokio::sync::OnceCell::new(),
             base: config
                 .api_base
                 .as_deref()
@@ -73,6 +81,24 @@ impl StripeGateway {
             secret_key: config.secret_key.clone(),
             publishable_key: config.publishable_key.clone(),
         })
+    }
+
+    fn client(&self) -> Result<Https, PaymentGatewayError> {
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(Duration::from_secs(5)));
+        http.enforce_http(false);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .map_err(|e| {
+                PaymentGatewayError::Unavailable(anyhow::anyhow!(
+                    "no TLS root certificates on this system to reach Stripe with: {e}"
+                ))
+            })?
+            // http only for a local stand-in (localstripe) in api_base.
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        Ok(Client::builder(TokioExecutor::new()).build(https))
     }
 
     /// `POST /v1/<path>` with a form body; reads `T` from a 2xx answer.
@@ -88,26 +114,42 @@ impl StripeGateway {
                 "{what}: bad idempotency key {idempotency_key:?} (1 to 255 characters)"
             )));
         }
-        let response = self
+        let http = self
             .http
-            .post(format!("{}/v1/{path}", self.base))
-            .bearer_auth(&self.secret_key)
-            .header("Idempotency-Key", idempotency_key)
-            .header("Stripe-Version", STRIPE_API_VERSION)
-            .form(form)
-            .send()
-            .await
-            .map_err(|e| {
-                PaymentGatewayError::Unavailable(anyhow::anyhow!(
-                    "{what}: Stripe could not be reached or did not answer in time: {e}"
-                ))
-            })?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(|e| {
+            .get_or_try_init(|| async { self.client() })
+            .await?;
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = hyper::Request::post(format!("{}/v1/{path}", self.base))
+            .header("authorization", format!("Bearer {}", self.secret_key))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("idempotency-key", idempotency_key)
+            .header("stripe-version", STRIPE_API_VERSION)
+            .header(
+                "user-agent",
+                concat!("TableTap/", env!("CARGO_PKG_VERSION")),
+            )
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| PaymentGatewayError::Refused(anyhow::anyhow!("{what}: {e}")))?;
+        let unavailable = |e: &dyn fmt::Display| {
             PaymentGatewayError::Unavailable(anyhow::anyhow!(
-                "{what}: Stripe's answer was cut off: {e}"
+                "{what}: Stripe could not be reached or did not answer in time: {e}"
             ))
-        })?;
+        };
+        let (status, body) = tokio::time::timeout(REQUEST_TIMEOUT, async {
+            let response = http.request(request).await.map_err(|e| unavailable(&e))?;
+            let status = response.status();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| unavailable(&e))?
+                .to_bytes();
+            Ok::<_, PaymentGatewayError>((status, body))
+        })
+        .await
+        .map_err(|_| unavailable(&format!("no answer in {REQUEST_TIMEOUT:?}")))??;
         if status.is_success() {
             return serde_json::from_slice(&body).map_err(|e| {
                 PaymentGatewayError::Refused(anyhow::anyhow!(
