@@ -3,8 +3,6 @@
 
 use crate::{DynamoDbStore, create_table};
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
-use aws_sdk_dynamodb::config::{Credentials, Region};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -18,25 +16,7 @@ const HOW_TO_START: &str = "start DynamoDB Local and point the tests at it:\n  \
 /// A client that can only reach the given local endpoint: static dummy
 /// credentials and no environment or profile lookup.
 pub fn local_client(endpoint: &str) -> Client {
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version_latest()
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "local",
-            "local",
-            None,
-            None,
-            "tabletap-local",
-        ))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(2))
-                .operation_timeout(Duration::from_secs(20))
-                .build(),
-        )
-        .build();
-    Client::from_conf(config)
+    Client::new(&tabletap_aws_local::sdk_config(endpoint))
 }
 
 /// A store on a new, uniquely named table of the DynamoDB Local instance

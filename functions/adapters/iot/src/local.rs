@@ -10,57 +10,19 @@
 
 use anyhow::{Context, bail};
 use aws_sdk_iotdataplane::Client;
-use aws_sdk_iotdataplane::config::timeout::TimeoutConfig;
-use aws_sdk_iotdataplane::config::{Credentials, Region};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use std::time::Duration;
 
-/// Environment variable naming the moto server endpoint for tests.
-pub const ENDPOINT_VAR: &str = "TABLETAP_MOTO_ENDPOINT";
+pub use tabletap_aws_local::{MOTO_ENDPOINT_VAR as ENDPOINT_VAR, moto_endpoint};
 
-const HOW_TO_START: &str = "start moto and point the tests at it:\n  \
-    export TABLETAP_MOTO_ENDPOINT=$(scripts/lib/moto.sh start)\n\
-    (scripts/test.sh does this; stop it with scripts/lib/moto.sh stop)";
-
-/// The moto endpoint from [`ENDPOINT_VAR`], or `None` (after printing why)
-/// so a developer's plain `cargo test` skips the test. With `CI` set it
-/// panics instead: in CI a missing service must fail the run, never skip.
-pub fn moto_endpoint(test: &str) -> Option<String> {
-    match std::env::var(ENDPOINT_VAR) {
-        Ok(endpoint) if !endpoint.is_empty() => Some(endpoint),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("{ENDPOINT_VAR} is not set and CI is: {test} needs moto; {HOW_TO_START}")
-        }
-        _ => {
-            eprintln!("skipping {test}: {ENDPOINT_VAR} is not set; {HOW_TO_START}");
-            None
-        }
-    }
-}
+const HOW_TO_START: &str =
+    "start it with `export TABLETAP_MOTO_ENDPOINT=$(scripts/lib/moto.sh start)` (scripts/test.sh does this)";
 
 /// An IoT data plane client for the moto server at `endpoint`.
 pub fn local_client(endpoint: &str) -> Client {
-    let config = aws_sdk_iotdataplane::Config::builder()
-        .behavior_version_latest()
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "local",
-            "local",
-            None,
-            None,
-            "tabletap-local",
-        ))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(2))
-                .operation_timeout(Duration::from_secs(20))
-                .build(),
-        )
-        .build();
-    Client::from_conf(config)
+    Client::new(&tabletap_aws_local::sdk_config(endpoint))
 }
 
 fn url(endpoint: &str, path: &str) -> String {

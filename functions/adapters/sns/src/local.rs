@@ -6,7 +6,6 @@
 
 use anyhow::{Context, bail};
 use aws_sdk_sns::Client;
-use aws_sdk_sns::config::{Credentials, Region};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
@@ -14,19 +13,7 @@ use serde::Deserialize;
 /// An SNS client for the moto server at `endpoint`: static dummy
 /// credentials, no environment or profile lookup.
 pub fn local_client(endpoint: &str) -> Client {
-    let config = aws_sdk_sns::Config::builder()
-        .behavior_version_latest()
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "local",
-            "local",
-            None,
-            None,
-            "tabletap-local",
-        ))
-        .build();
-    Client::from_conf(config)
+    Client::new(&tabletap_aws_local::sdk_config(endpoint))
 }
 
 /// Creates a topic and returns its ARN.
