@@ -7,10 +7,10 @@
 
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
-use aws_types::sdk_config::BehaviorVersion;
 use std::time::Duration;
 
 /// An SDK configuration for the stand-in at `endpoint`; every service's
@@ -50,7 +50,9 @@ pub fn moto_endpoint(test: &str) -> Option<String> {
     match std::env::var(MOTO_ENDPOINT_VAR) {
         Ok(endpoint) if !endpoint.is_empty() => Some(endpoint),
         _ if std::env::var_os("CI").is_some() => {
-            panic!("{MOTO_ENDPOINT_VAR} is not set and CI is: {test} needs moto; {HOW_TO_START_MOTO}")
+            panic!(
+                "{MOTO_ENDPOINT_VAR} is not set and CI is: {test} needs moto; {HOW_TO_START_MOTO}"
+            )
         }
         _ => {
             eprintln!("skipping {test}: {MOTO_ENDPOINT_VAR} is not set; {HOW_TO_START_MOTO}");

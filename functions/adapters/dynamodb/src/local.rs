@@ -4,7 +4,7 @@
 use crate::{DynamoDbStore, create_table};
 use aws_sdk_dynamodb::Client;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Environment variable naming the DynamoDB Local endpoint for tests.
 pub const ENDPOINT_VAR: &str = "TABLETAP_DYNAMODB_ENDPOINT";

@@ -13,12 +13,10 @@ use aws_sdk_iotdataplane::Client;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
-use std::time::Duration;
 
 pub use tabletap_aws_local::{MOTO_ENDPOINT_VAR as ENDPOINT_VAR, moto_endpoint};
 
-const HOW_TO_START: &str =
-    "start it with `export TABLETAP_MOTO_ENDPOINT=$(scripts/lib/moto.sh start)` (scripts/test.sh does this)";
+const HOW_TO_START: &str = "start it with `export TABLETAP_MOTO_ENDPOINT=$(scripts/lib/moto.sh start)` (scripts/test.sh does this)";
 
 /// An IoT data plane client for the moto server at `endpoint`.
 pub fn local_client(endpoint: &str) -> Client {

@@ -6,12 +6,10 @@
 use anyhow::{Context, bail};
 use aws_sdk_sesv2::Client;
 use serde::Deserialize;
-use std::time::Duration;
 
 pub use tabletap_aws_local::{MOTO_ENDPOINT_VAR as ENDPOINT_VAR, moto_endpoint};
 
-const HOW_TO_START: &str =
-    "start it with `export TABLETAP_MOTO_ENDPOINT=$(scripts/lib/moto.sh start)` (scripts/test.sh does this)";
+const HOW_TO_START: &str = "start it with `export TABLETAP_MOTO_ENDPOINT=$(scripts/lib/moto.sh start)` (scripts/test.sh does this)";
 
 /// An SES v2 client for the moto server at `endpoint`.
 pub fn local_client(endpoint: &str) -> Client {
