@@ -4,13 +4,12 @@
 //! one transaction, each only if its key is free.
 
 use crate::DynamoDbStore;
-use crate::errors::{unavailable, unavailable_because};
+use crate::errors::{is_condition_failure, unavailable, unavailable_because};
 use crate::items::{Envelope, Item, from_item, to_item};
 use crate::keys;
 use crate::schema::{EXPIRES_AT_EPOCH, GSI1, GSI1_PK, GSI2, GSI2_PK, GSI2_SK, PK};
 use crate::transactions::{MAX_ATTEMPTS, Reasons, Transaction, back_off, build_put, write};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::builders::PutBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValuesOnConditionCheckFailure};
 use tabletap_app::idempotency::IdempotencyRecord;
@@ -192,14 +191,7 @@ impl DynamoDbStore {
             .set_expression_attribute_names(put.expression_attribute_names);
         match request.send().await {
             Ok(_) => Ok(()),
-            Err(error)
-                if matches!(
-                    error.as_service_error(),
-                    Some(PutItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Err(order_id_taken(order))
-            }
+            Err(error) if is_condition_failure(&error) => Err(order_id_taken(order)),
             Err(error) => Err(unavailable("PutItem", error)),
         }
     }

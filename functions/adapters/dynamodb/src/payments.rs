@@ -5,12 +5,11 @@
 //! PENDING_PAYMENT; every write that moves it on removes the attribute.
 
 use crate::DynamoDbStore;
-use crate::errors::unavailable;
+use crate::errors::{is_condition_failure, unavailable};
 use crate::items::{Envelope, Item, from_item, from_value, to_item, to_value};
 use crate::keys;
 use crate::schema::{EXPIRES_AT_EPOCH, PK};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use tabletap_app::payments::PaymentEventRecord;
@@ -66,14 +65,7 @@ impl PaymentEventStore for DynamoDbStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(error)
-                if matches!(
-                    error.as_service_error(),
-                    Some(PutItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(false)
-            }
+            Err(error) if is_condition_failure(&error) => Ok(false),
             Err(error) => Err(unavailable("PutItem", error)),
         }
     }

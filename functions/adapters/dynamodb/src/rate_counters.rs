@@ -5,11 +5,10 @@
 //! TTL removes a window's item an hour after it ended.
 
 use crate::DynamoDbStore;
-use crate::errors::unavailable;
+use crate::errors::{is_condition_failure, unavailable};
 use crate::keys;
 use crate::schema::{ENTITY, EXPIRES_AT_EPOCH};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use tabletap_app::ports::{RateCounterStore, StoreError};
 use tabletap_core::Timestamp;
@@ -50,14 +49,7 @@ impl RateCounterStore for DynamoDbStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(error)
-                if matches!(
-                    error.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(false)
-            }
+            Err(error) if is_condition_failure(&error) => Ok(false),
             Err(error) => Err(unavailable("UpdateItem", error)),
         }
     }

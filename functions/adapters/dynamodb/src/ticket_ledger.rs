@@ -12,13 +12,11 @@
 //!   when the ticket prints, so a restaurant's alerts are one Query.
 
 use crate::DynamoDbStore;
-use crate::errors::unavailable;
+use crate::errors::{is_condition_failure, unavailable};
 use crate::items::{Envelope, Item, from_item, to_item};
 use crate::keys::{ItemKey, restaurant_partition};
 use crate::schema::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use tabletap_app::ports::StoreError;
 use tabletap_app::ticket_delivery::{TicketLedger, TicketPrinted, TicketRecord};
@@ -62,33 +60,6 @@ fn due_sort_key(ticket: &TicketRecord) -> String {
         ticket.restaurant_id,
         ticket.ticket_id
     )
-}
-
-fn is_condition_failure<E>(
-    error: &aws_sdk_dynamodb::error::SdkError<E, impl std::fmt::Debug>,
-) -> bool
-where
-    E: ConditionFailure,
-{
-    error
-        .as_service_error()
-        .is_some_and(E::is_condition_failure)
-}
-
-trait ConditionFailure {
-    fn is_condition_failure(&self) -> bool;
-}
-
-impl ConditionFailure for PutItemError {
-    fn is_condition_failure(&self) -> bool {
-        matches!(self, PutItemError::ConditionalCheckFailedException(_))
-    }
-}
-
-impl ConditionFailure for UpdateItemError {
-    fn is_condition_failure(&self) -> bool {
-        matches!(self, UpdateItemError::ConditionalCheckFailedException(_))
-    }
 }
 
 impl DynamoDbStore {
