@@ -228,6 +228,75 @@ impl EmbeddedStore {
     }
 }
 
+impl EmbeddedStore {
+    /// The one read-check-edit-write of an order, in one write transaction:
+    /// the order must be in `expected`, `edit` changes it (an `Err` leaves
+    /// it untouched and answers `Conflict`), the day index moves with its
+    /// `updated_at`, and when `feeds_change` the change feed gets `expected
+    /// -> the new status` (and the dispatcher is woken).
+    pub(crate) async fn update_order<F>(
+        &self,
+        restaurant: &RestaurantId,
+        id: &OrderId,
+        expected: OrderStatus,
+        feeds_change: bool,
+        edit: F,
+    ) -> Result<StatusUpdate, StoreError>
+    where
+        F: FnOnce(&mut Order) -> Result<(), ()> + Send + 'static,
+    {
+        let key = order_key(restaurant, id);
+        let outcome = self
+            .blocking(move |db| {
+                let txn = db.begin_write().map_err(unavailable)?;
+                let (updated, previous) = {
+                    let mut orders = txn.open_table(ORDERS).map_err(unavailable)?;
+                    let mut order: Order = match orders.get(key.as_str()).map_err(unavailable)? {
+                        Some(bytes) => decode(bytes.value())?,
+                        None => return Ok(StatusUpdate::NotFound),
+                    };
+                    if order.status != expected {
+                        return Ok(StatusUpdate::Conflict {
+                            current: order.status,
+                        });
+                    }
+                    let previous = order.updated_at;
+                    let current = order.status;
+                    if edit(&mut order).is_err() {
+                        return Ok(StatusUpdate::Conflict { current });
+                    }
+                    orders
+                        .insert(key.as_str(), encode(&order)?.as_slice())
+                        .map_err(unavailable)?;
+                    (order, previous)
+                };
+                reindex_change(
+                    &txn,
+                    &updated.restaurant_id,
+                    &updated.id,
+                    Some(previous),
+                    updated.updated_at,
+                )?;
+                if feeds_change {
+                    change_feed::append_change(
+                        &txn,
+                        &updated.restaurant_id,
+                        &updated.id,
+                        Some(expected),
+                        updated.status,
+                    )?;
+                }
+                txn.commit().map_err(unavailable)?;
+                Ok(StatusUpdate::Applied(Box::new(updated)))
+            })
+            .await;
+        if feeds_change && matches!(outcome, Ok(StatusUpdate::Applied(_))) {
+            self.order_changed.notify_one();
+        }
+        outcome
+    }
+}
+
 #[async_trait]
 impl RestaurantStore for EmbeddedStore {
     async fn put_restaurant(&self, restaurant: &Restaurant) -> Result<(), StoreError> {
@@ -446,56 +515,11 @@ impl OrderStore for EmbeddedStore {
         from: OrderStatus,
         change: &StatusChange,
     ) -> Result<StatusUpdate, StoreError> {
-        let key = order_key(restaurant, id);
         let change = change.clone();
-        let outcome = self
-            .blocking(move |db| {
-                let txn = db.begin_write().map_err(unavailable)?;
-                let updated = {
-                    let mut orders = txn.open_table(ORDERS).map_err(unavailable)?;
-                    let mut order: Order = match orders.get(key.as_str()).map_err(unavailable)? {
-                        Some(bytes) => decode(bytes.value())?,
-                        None => return Ok(StatusUpdate::NotFound),
-                    };
-                    if order.status != from {
-                        return Ok(StatusUpdate::Conflict {
-                            current: order.status,
-                        });
-                    }
-                    let previous = order.updated_at;
-                    if order.apply(change).is_err() {
-                        return Ok(StatusUpdate::Conflict {
-                            current: order.status,
-                        });
-                    }
-                    orders
-                        .insert(key.as_str(), encode(&order)?.as_slice())
-                        .map_err(unavailable)?;
-                    (order, previous)
-                };
-                let (updated, previous) = updated;
-                reindex_change(
-                    &txn,
-                    &updated.restaurant_id,
-                    &updated.id,
-                    Some(previous),
-                    updated.updated_at,
-                )?;
-                change_feed::append_change(
-                    &txn,
-                    &updated.restaurant_id,
-                    &updated.id,
-                    Some(from),
-                    updated.status,
-                )?;
-                txn.commit().map_err(unavailable)?;
-                Ok(StatusUpdate::Applied(Box::new(updated)))
-            })
-            .await;
-        if matches!(outcome, Ok(StatusUpdate::Applied(_))) {
-            self.order_changed.notify_one();
-        }
-        outcome
+        self.update_order(restaurant, id, from, true, move |order| {
+            order.apply(change).map(|_| ()).map_err(|_| ())
+        })
+        .await
     }
 
     async fn update_order_payment(

@@ -3,14 +3,14 @@
 //! on an order. Unpaid orders have no TTL here; local mode's expiry sweep
 //! (`expire_unpaid_orders`) marks them EXPIRED instead.
 
-use crate::{EmbeddedStore, change_feed, decode, encode, unavailable};
+use crate::{EmbeddedStore, encode, unavailable};
 use async_trait::async_trait;
 use redb::{ReadableTable, TableDefinition};
 use tabletap_app::payments::PaymentEventRecord;
 use tabletap_app::ports::{PaymentEventStore, StatusUpdate, StoreError};
 use tabletap_core::Timestamp;
 use tabletap_core::ids::RestaurantId;
-use tabletap_core::order::{Order, OrderId, OrderStatus};
+use tabletap_core::order::{OrderId, OrderStatus};
 use tabletap_core::payment::OrderPayment;
 
 /// `<restaurant>/<event id>` -> [`PaymentEventRecord`].
@@ -86,62 +86,15 @@ impl EmbeddedStore {
         payment: &OrderPayment,
         at: Timestamp,
     ) -> Result<StatusUpdate, StoreError> {
-        let key = format!("{restaurant}/{id}");
         let payment = payment.clone();
-        let outcome = self
-            .blocking(move |db| {
-                let txn = db.begin_write().map_err(unavailable)?;
-                let updated = {
-                    let mut orders = txn.open_table(crate::ORDERS).map_err(unavailable)?;
-                    let mut order: Order = match orders.get(key.as_str()).map_err(unavailable)? {
-                        Some(bytes) => decode(bytes.value())?,
-                        None => return Ok(StatusUpdate::NotFound),
-                    };
-                    if order.status != expected {
-                        return Ok(StatusUpdate::Conflict {
-                            current: order.status,
-                        });
-                    }
-                    let previous = order.updated_at;
-                    if let Some(to) = to {
-                        if order.transition(to, at).is_err() {
-                            return Ok(StatusUpdate::Conflict {
-                                current: order.status,
-                            });
-                        }
-                    } else {
-                        order.updated_at = at;
-                    }
-                    order.payment = Some(payment);
-                    orders
-                        .insert(key.as_str(), encode(&order)?.as_slice())
-                        .map_err(unavailable)?;
-                    (order, previous)
-                };
-                let (updated, previous) = updated;
-                crate::reindex_change(
-                    &txn,
-                    &updated.restaurant_id,
-                    &updated.id,
-                    Some(previous),
-                    updated.updated_at,
-                )?;
-                if to.is_some() {
-                    change_feed::append_change(
-                        &txn,
-                        &updated.restaurant_id,
-                        &updated.id,
-                        Some(expected),
-                        updated.status,
-                    )?;
-                }
-                txn.commit().map_err(unavailable)?;
-                Ok(StatusUpdate::Applied(Box::new(updated)))
-            })
-            .await;
-        if to.is_some() && matches!(outcome, Ok(StatusUpdate::Applied(_))) {
-            self.order_changed.notify_one();
-        }
-        outcome
+        self.update_order(restaurant, id, expected, to.is_some(), move |order| {
+            match to {
+                Some(to) => order.transition(to, at).map(|_| ()).map_err(|_| ())?,
+                None => order.updated_at = at,
+            }
+            order.payment = Some(payment);
+            Ok(())
+        })
+        .await
     }
 }
