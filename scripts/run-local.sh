@@ -31,8 +31,18 @@ if [ -n "${TABLETAP_NO_LISTENER:-}" ]; then
     exec "$CARGO_TARGET_DIR/$dir/tabletap-local" "$@"
 fi
 
-# The server writes the listener's configuration at every start.
-config="$TABLETAP_DATA_DIR/kitchen/listener.toml"
+# The server writes the listener's configuration at every start, in its
+# data folder: TABLETAP_DATA_DIR, or --data-dir if given on the command line.
+data_dir="$TABLETAP_DATA_DIR"
+previous=""
+for arg in "$@"; do
+    case "$arg" in
+        --data-dir=*) data_dir="${arg#--data-dir=}" ;;
+        *) [ "$previous" = "--data-dir" ] && data_dir="$arg" ;;
+    esac
+    previous="$arg"
+done
+config="$data_dir/kitchen/listener.toml"
 rm -f "$config"
 "$CARGO_TARGET_DIR/$dir/tabletap-local" "$@" &
 server=$!
@@ -44,6 +54,11 @@ for _ in $(seq 1 300); do
     kill -0 "$server" 2>/dev/null || exit 1
     sleep 0.1
 done
+if [ ! -f "$config" ]; then
+    echo "run-local: the server wrote no kitchen listener configuration at $config in 30 s; the listener is not started (check the server's output above)" >&2
+    wait "$server"
+    exit 1
+fi
 "$CARGO_TARGET_DIR/$dir/tabletap-listener" --config "$config" run &
 listener=$!
 wait "$server"

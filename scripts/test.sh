@@ -110,6 +110,9 @@ LOCAL_SERVER_PID=""
 step "Running the diner site's browser tests (Chromium, playwright-core, axe-core)"
 scripts/lib/browser-tests.sh
 
+step "Running the README's local command (scripts/run-local.sh): one order to the printer"
+scripts/lib/smoke-run-local.sh
+
 step "Validating the SAM template offline (cfn-lint, sam validate --lint)"
 scripts/lib/check-template.sh
 
