@@ -5,6 +5,9 @@
 //! rule for a test whose stand-in is missing: skip with a message on a
 //! developer's machine, fail when `CI` is set.
 
+#[cfg(feature = "recorder")]
+pub mod recorder;
+
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;

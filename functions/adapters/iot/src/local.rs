@@ -3,44 +3,17 @@
 //! here can only reach the given endpoint: static dummy credentials, no
 //! environment or profile lookup.
 //!
-//! moto keeps no state for a publish; its request recorder is how tests see
-//! them. `scripts/lib/moto.sh` starts moto with the recorder on and nobody
-//! stops or resets it, so tests running in parallel each filter the one
-//! shared recording by a topic of their own.
+//! moto keeps no state for a publish; its request recorder
+//! (`tabletap_aws_local::recorder`) is how tests see them.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use aws_sdk_iotdataplane::Client;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use serde::Deserialize;
-
+pub use tabletap_aws_local::recorder::{RecordedRequest, recorded_requests, start_recording};
 pub use tabletap_aws_local::{MOTO_ENDPOINT_VAR as ENDPOINT_VAR, moto_endpoint};
-
-const HOW_TO_START: &str = "start it with `export TABLETAP_MOTO_ENDPOINT=$(scripts/lib/moto.sh start)` (scripts/test.sh does this)";
 
 /// An IoT data plane client for the moto server at `endpoint`.
 pub fn local_client(endpoint: &str) -> Client {
     Client::new(&tabletap_aws_local::sdk_config(endpoint))
-}
-
-fn url(endpoint: &str, path: &str) -> String {
-    format!("{}{path}", endpoint.trim_end_matches('/'))
-}
-
-/// Turns moto's recorder on. Idempotent and safe to call from many tests at
-/// once: it only sets a flag and never clears what was recorded. (Do not
-/// call `stop-recording` or `reset-recording`: other tests share it.)
-pub async fn start_recording(endpoint: &str) -> anyhow::Result<()> {
-    let url = url(endpoint, "/moto-api/recorder/start-recording");
-    let response = reqwest::Client::new()
-        .post(&url)
-        .send()
-        .await
-        .with_context(|| format!("cannot reach {url}; is moto running? {HOW_TO_START}"))?;
-    if !response.status().is_success() {
-        bail!("{url} answered {}", response.status());
-    }
-    Ok(())
 }
 
 /// One `Publish` request as moto's recorder saw it.
@@ -52,30 +25,10 @@ pub struct RecordedPublish {
     pub payload: Vec<u8>,
 }
 
-#[derive(Deserialize)]
-struct RecordedRequest {
-    method: String,
-    url: String,
-    #[serde(default)]
-    body: Option<String>,
-    #[serde(default)]
-    body_encoded: bool,
-}
-
 /// Every publish recorded since moto started (all tests'), oldest first.
 pub async fn recorded_publishes(endpoint: &str) -> anyhow::Result<Vec<RecordedPublish>> {
-    let url = url(endpoint, "/moto-api/recorder/download-recording");
-    let response = reqwest::get(&url)
-        .await
-        .with_context(|| format!("cannot read {url}; is moto running? {HOW_TO_START}"))?;
-    if !response.status().is_success() {
-        bail!("{url} answered {}", response.status());
-    }
-    let recording = response.text().await?;
     let mut publishes = Vec::new();
-    for line in recording.lines().filter(|l| !l.trim().is_empty()) {
-        let request: RecordedRequest = serde_json::from_str(line)
-            .with_context(|| format!("a line of moto's recording is not JSON: {line}"))?;
+    for request in recorded_requests(endpoint).await? {
         if let Some(publish) = parse_publish(&request)? {
             publishes.push(publish);
         }
@@ -120,14 +73,7 @@ fn parse_publish(request: &RecordedRequest) -> anyhow::Result<Option<RecordedPub
         .split('&')
         .find_map(|pair| pair.strip_prefix("qos="))
         .and_then(|q| q.parse().ok());
-    let body = request.body.as_deref().unwrap_or("");
-    let payload = if request.body_encoded {
-        STANDARD
-            .decode(body)
-            .with_context(|| format!("body of {} is not base64", request.url))?
-    } else {
-        body.as_bytes().to_vec()
-    };
+    let payload = request.body_bytes()?;
     Ok(Some(RecordedPublish {
         topic,
         qos,

@@ -4,11 +4,9 @@
 //! recorder, which `scripts/lib/moto.sh` starts with recording on; tests
 //! in parallel filter the one shared recording by a topic of their own.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use aws_sdk_sns::Client;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use serde::Deserialize;
+use tabletap_aws_local::recorder::{RecordedRequest, recorded_requests};
 
 /// An SNS client for the moto server at `endpoint`: static dummy
 /// credentials, no environment or profile lookup.
@@ -32,35 +30,15 @@ pub struct RecordedMessage {
     pub attributes: Vec<(String, String)>,
 }
 
-#[derive(Deserialize)]
-struct RecordedRequest {
-    method: String,
-    #[serde(default)]
-    body: Option<String>,
-    #[serde(default)]
-    body_encoded: bool,
-}
-
 /// The messages published to `topic_arn` since moto started, oldest first.
 pub async fn recorded_messages_to(
     endpoint: &str,
     topic_arn: &str,
 ) -> anyhow::Result<Vec<RecordedMessage>> {
-    let url = format!(
-        "{}/moto-api/recorder/download-recording",
-        endpoint.trim_end_matches('/')
-    );
-    let response = reqwest::get(&url).await.with_context(|| {
-        format!("cannot read {url}; is moto running (scripts/lib/moto.sh start)?")
-    })?;
-    if !response.status().is_success() {
-        bail!("{url} answered {}", response.status());
-    }
-    let recording = response.text().await?;
-    Ok(recording
-        .lines()
-        .filter_map(|line| serde_json::from_str::<RecordedRequest>(line).ok())
-        .filter_map(|request| parse_publish(&request))
+    Ok(recorded_requests(endpoint)
+        .await?
+        .iter()
+        .filter_map(parse_publish)
         .filter(|message| message.topic_arn == topic_arn)
         .collect())
 }
@@ -71,12 +49,7 @@ fn parse_publish(request: &RecordedRequest) -> Option<RecordedMessage> {
     if request.method != "POST" {
         return None;
     }
-    let body = request.body.as_deref()?;
-    let body = if request.body_encoded {
-        STANDARD.decode(body).ok()?
-    } else {
-        body.as_bytes().to_vec()
-    };
+    let body = request.body_bytes().ok()?;
     let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| {
         fields
@@ -112,6 +85,7 @@ mod tests {
     fn reads_a_recorded_publish() {
         let request = RecordedRequest {
             method: "POST".into(),
+            url: "http://127.0.0.1:5055/".into(),
             body: Some(
                 "Action=Publish&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A1%3Aops\
                  &Subject=TableTap+demo&Message=line+one%0Aline+two\
@@ -133,12 +107,14 @@ mod tests {
         );
         let other = RecordedRequest {
             method: "POST".into(),
+            url: "http://127.0.0.1:5055/".into(),
             body: Some("Action=CreateTopic&Name=ops".into()),
             body_encoded: false,
         };
         assert_eq!(parse_publish(&other), None);
         let encoded = RecordedRequest {
             method: "POST".into(),
+            url: "http://127.0.0.1:5055/".into(),
             // base64 of "Action=Publish&TopicArn=t&Message=hi"
             body: Some("QWN0aW9uPVB1Ymxpc2gmVG9waWNBcm49dCZNZXNzYWdlPWhp".into()),
             body_encoded: true,
