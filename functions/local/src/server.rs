@@ -13,7 +13,7 @@ use crate::{dispatcher, seed};
 use anyhow::Context;
 use axum::Router;
 use axum::response::{IntoResponse, Json, Response};
-use axum::routing::{MethodFilter, get, on};
+use axum::routing::{MethodFilter, MethodRouter, get};
 use std::path::Path;
 use std::sync::Arc;
 use tabletap_api::cors::Cors;
@@ -156,15 +156,22 @@ fn router(
                 .fallback(api_method_not_allowed),
         );
     }
-    for route in ROUTES {
-        let filter = MethodFilter::try_from(route.method()).expect("routes use GET or POST");
-        api = api.route(
-            route.path(),
-            on(filter, move |state, tokens, params, request| {
+    // One method router per path: a path may serve several routes (GET and
+    // PUT of one resource), and axum wants each path registered once.
+    let mut paths: Vec<&'static str> = ROUTES.iter().map(|r| r.path()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    for path in paths {
+        let mut methods = MethodRouter::new();
+        for route in ROUTES.into_iter().filter(|r| r.path() == path) {
+            let filter = MethodFilter::try_from(route.method()).expect("routes use standard methods");
+            methods = methods.on(filter, move |state, tokens, params, request| {
                 serve_route(route, state, tokens, params, request)
-            })
-            .options(preflight)
-            .fallback(api_method_not_allowed),
+            });
+        }
+        api = api.route(
+            path,
+            methods.options(preflight).fallback(api_method_not_allowed),
         );
     }
     let api = api
