@@ -9,7 +9,8 @@ pub struct Cors {
     allowed_origins: Vec<String>,
 }
 
-pub const ALLOWED_HEADERS: &str = "content-type, idempotency-key, x-order-token, authorization, if-match";
+pub const ALLOWED_HEADERS: &str =
+    "content-type, idempotency-key, x-order-token, authorization, if-match";
 pub const ALLOWED_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 
 impl Cors {

@@ -87,6 +87,9 @@ impl ApiError {
                     AppError::UnknownMenuEntry(_) => (S::NOT_FOUND, "menu_entry_not_found", message),
                     AppError::KitchenUnavailable(_) => (S::SERVICE_UNAVAILABLE, "kitchen_unavailable", message),
                     AppError::KitchenNotConfigured => (S::SERVICE_UNAVAILABLE, "kitchen_not_configured", message),
+                    AppError::SiteUrlNotConfigured => (S::SERVICE_UNAVAILABLE, "site_url_not_configured", message),
+                    AppError::UnknownTable(_) => (S::NOT_FOUND, "unknown_table", message),
+                    AppError::EditedElsewhere => (S::PRECONDITION_FAILED, "edited_elsewhere", message),
                     AppError::Store(StoreError::Unavailable(_)) => (
                         S::SERVICE_UNAVAILABLE,
                         "service_unavailable",

@@ -6,6 +6,8 @@ use lambda_http::http::header;
 use lambda_http::{Request, RequestExt};
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
+use tabletap_app::AppError;
+use tabletap_core::ids::RestaurantId;
 
 /// Largest body any route accepts. A full cart of 50 lines with notes is
 /// well under 32 KiB.
@@ -53,6 +55,44 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         .end()
         .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
     Ok(value)
+}
+
+/// The `{restaurant_id}` of the path; a malformed one is no restaurant.
+pub fn restaurant_id(request: &Request) -> Result<RestaurantId, ApiError> {
+    let text = path_param(request, "restaurant_id");
+    RestaurantId::parse(&text).map_err(|_| AppError::RestaurantNotFound(text).into())
+}
+
+/// A query string parameter (the first, if repeated).
+pub fn query(request: &Request, name: &str) -> Option<String> {
+    request
+        .query_string_parameters_ref()
+        .and_then(|q| q.first(name))
+        .map(str::to_owned)
+}
+
+/// Largest restaurant file an owner can save: a menu of several hundred
+/// items with options is around 200 KiB of JSON.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// A body that is a whole text file (a restaurant file), up to `limit`.
+pub fn text_body(request: &Request, limit: usize) -> Result<&str, ApiError> {
+    let body: &[u8] = request.body().as_ref();
+    if body.len() > limit {
+        return Err(ApiError::BodyTooLarge { limit });
+    }
+    std::str::from_utf8(body)
+        .map_err(|e| ApiError::InvalidBody(format!("the file is not UTF-8 text: {e}")))
+}
+
+/// The media type of the body, lowercase, without parameters.
+pub fn content_type(request: &Request) -> Option<String> {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
 }
 
 /// A path parameter the route template guarantees.

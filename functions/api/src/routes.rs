@@ -36,9 +36,21 @@ pub enum Route {
     SetAvailability,
     /// Owner: the day's orders and takings.
     GetDaySales,
+    /// Owner: the restaurant file (settings, menu, tables) and its version.
+    GetRestaurantFile,
+    /// Owner: save a whole restaurant file.
+    SaveRestaurantFile,
+    /// Owner: the tables with their ordering links.
+    ListOwnerTables,
+    /// Owner: a new QR code for a table; the old link stops working.
+    RotateTableCode,
+    /// Owner: the printable QR sheet (PDF).
+    GetQrSheet,
+    /// Owner: one table's QR code (PNG).
+    GetTableQrCode,
 }
 
-pub const ROUTES: [Route; 14] = [
+pub const ROUTES: [Route; 20] = [
     Route::GetTable,
     Route::GetMenu,
     Route::PlaceDineInOrder,
@@ -53,6 +65,12 @@ pub const ROUTES: [Route; 14] = [
     Route::ReprintOrder,
     Route::SetAvailability,
     Route::GetDaySales,
+    Route::GetRestaurantFile,
+    Route::SaveRestaurantFile,
+    Route::ListOwnerTables,
+    Route::RotateTableCode,
+    Route::GetQrSheet,
+    Route::GetTableQrCode,
 ];
 
 impl Route {
@@ -64,14 +82,20 @@ impl Route {
             | Route::GetPickupTimes
             | Route::ListBoardOrders
             | Route::GetOrderChanges
-            | Route::GetDaySales => Method::GET,
+            | Route::GetDaySales
+            | Route::GetRestaurantFile
+            | Route::ListOwnerTables
+            | Route::GetQrSheet
+            | Route::GetTableQrCode => Method::GET,
+            Route::SaveRestaurantFile => Method::PUT,
             Route::PlaceDineInOrder
             | Route::QuoteCart
             | Route::PlaceTakeoutOrder
             | Route::StripeWebhook
             | Route::ActOnOrder
             | Route::ReprintOrder
-            | Route::SetAvailability => Method::POST,
+            | Route::SetAvailability
+            | Route::RotateTableCode => Method::POST,
         }
     }
 
@@ -91,7 +115,13 @@ impl Route {
             | Route::ActOnOrder
             | Route::ReprintOrder
             | Route::SetAvailability => AccessLevel::Staff,
-            Route::GetDaySales => AccessLevel::Owner,
+            Route::GetDaySales
+            | Route::GetRestaurantFile
+            | Route::SaveRestaurantFile
+            | Route::ListOwnerTables
+            | Route::RotateTableCode
+            | Route::GetQrSheet
+            | Route::GetTableQrCode => AccessLevel::Owner,
         }
     }
 
@@ -112,6 +142,13 @@ impl Route {
             Route::ReprintOrder => "/restaurants/{restaurant_id}/staff/orders/{order_id}/reprint",
             Route::SetAvailability => "/restaurants/{restaurant_id}/staff/availability",
             Route::GetDaySales => "/restaurants/{restaurant_id}/staff/sales",
+            Route::GetRestaurantFile | Route::SaveRestaurantFile => {
+                "/restaurants/{restaurant_id}/owner/restaurant"
+            }
+            Route::ListOwnerTables => "/restaurants/{restaurant_id}/owner/tables",
+            Route::RotateTableCode => "/restaurants/{restaurant_id}/owner/tables/{table_id}/rotate",
+            Route::GetQrSheet => "/restaurants/{restaurant_id}/owner/qr-sheet",
+            Route::GetTableQrCode => "/restaurants/{restaurant_id}/owner/tables/{table_id}/qr.png",
         }
     }
 
@@ -132,6 +169,23 @@ impl Route {
             Route::ReprintOrder => "reprint-order",
             Route::SetAvailability => "set-availability",
             Route::GetDaySales => "get-day-sales",
+            Route::GetRestaurantFile => "get-restaurant-file",
+            Route::SaveRestaurantFile => "save-restaurant-file",
+            Route::ListOwnerTables => "list-owner-tables",
+            Route::RotateTableCode => "rotate-table-code",
+            Route::GetQrSheet => "get-qr-sheet",
+            Route::GetTableQrCode => "get-table-qr-code",
+        }
+    }
+}
+
+impl Route {
+    /// The largest request body the route accepts: a whole restaurant file
+    /// for the save, a cart or an action for everything else.
+    pub fn max_body_bytes(self) -> usize {
+        match self {
+            Route::SaveRestaurantFile => crate::request::MAX_FILE_BYTES,
+            _ => crate::request::MAX_BODY_BYTES,
         }
     }
 }
@@ -175,6 +229,12 @@ handler_fns!(
     reprint_order,
     set_availability,
     get_day_sales,
+    get_restaurant_file,
+    save_restaurant_file,
+    list_owner_tables,
+    rotate_table_code,
+    get_qr_sheet,
+    get_table_qr_code,
 );
 
 impl Route {
@@ -198,6 +258,12 @@ impl Route {
             Route::ReprintOrder => handler_fns::reprint_order,
             Route::SetAvailability => handler_fns::set_availability,
             Route::GetDaySales => handler_fns::get_day_sales,
+            Route::GetRestaurantFile => handler_fns::get_restaurant_file,
+            Route::SaveRestaurantFile => handler_fns::save_restaurant_file,
+            Route::ListOwnerTables => handler_fns::list_owner_tables,
+            Route::RotateTableCode => handler_fns::rotate_table_code,
+            Route::GetQrSheet => handler_fns::get_qr_sheet,
+            Route::GetTableQrCode => handler_fns::get_table_qr_code,
         }
     }
 }

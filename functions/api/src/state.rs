@@ -16,6 +16,24 @@ pub struct AppState {
     /// Where reprints are published (the kitchen's broker); `None` in
     /// functions that never reprint.
     pub kitchen: Option<Arc<dyn KitchenPublisher>>,
+    /// The diner site's address, the base of every table link
+    /// (`<site>/t/<token>`); `None` where no route makes links.
+    pub site_url: Option<String>,
+}
+
+impl AppState {
+    /// A state with only a store and the system clock: no CORS origins,
+    /// payments, kitchen or site address. Set the fields a process needs.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            clock: Arc::new(tabletap_app::ports::SystemClock),
+            cors: Cors::default(),
+            payments: Payments::default(),
+            kitchen: None,
+            site_url: None,
+        }
+    }
 }
 
 /// The payment ports a process was configured with. Only the functions

@@ -74,6 +74,19 @@ pub enum AppError {
     /// This process has no kitchen publisher (a misconfigured function).
     #[error("Reprinting is not set up here.")]
     KitchenNotConfigured,
+    /// Table links need the diner site's address, which this process was
+    /// not given (TABLETAP_SITE_URL in AWS).
+    #[error("The site's address is not set up here, so table links cannot be made.")]
+    SiteUrlNotConfigured,
+    /// An owner route named a table the restaurant does not have.
+    #[error("There is no table {0:?} in this restaurant.")]
+    UnknownTable(String),
+    /// An owner saved a restaurant file based on an older version of it
+    /// (another tab, another owner, or staff 86-ing a dish meanwhile).
+    #[error(
+        "The restaurant was changed since you opened it (perhaps a dish was marked sold out on the board). Nothing was saved: reload, then make your change again."
+    )]
+    EditedElsewhere,
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A bug or broken data: logged in full, shown to nobody.

@@ -52,6 +52,14 @@ pub trait TableStore: Send + Sync {
         table: &TableId,
     ) -> Result<Option<Table>, StoreError>;
     async fn list_tables(&self, restaurant: &RestaurantId) -> Result<Vec<Table>, StoreError>;
+    /// Removes a table; its token becomes revoked in the same write, so the
+    /// sticker left on a removed table says so instead of ordering.
+    /// `false` when there was no such table.
+    async fn delete_table(
+        &self,
+        restaurant: &RestaurantId,
+        table: &TableId,
+    ) -> Result<bool, StoreError>;
     async fn lookup_table_token(
         &self,
         token: &TableToken,

@@ -26,3 +26,35 @@ pub enum TokenLookup {
         table_id: TableId,
     },
 }
+
+/// The order people count tables in: "2" before "10", "bar-2" before
+/// "bar-10" (runs of digits compare as numbers, the rest as text).
+pub fn table_order(a: &str, b: &str) -> std::cmp::Ordering {
+    /// Digit runs sort before text and by value (length of the number
+    /// without leading zeros, then its digits); text runs by their bytes.
+    fn key(s: &str) -> Vec<(u8, usize, &str)> {
+        let mut out = Vec::new();
+        let mut rest = s;
+        while let Some(first) = rest.chars().next() {
+            let digits = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digits)
+                .unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(end);
+            out.push(if digits {
+                let value = run.trim_start_matches('0');
+                (0, value.len(), value)
+            } else {
+                (1, 0, run)
+            });
+            rest = tail;
+        }
+        out
+    }
+    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+}
+
+/// The link a table's QR code holds: `<site>/t/<token>`.
+pub fn table_link(site_url: &str, token: &TableToken) -> String {
+    format!("{}/t/{}", site_url.trim_end_matches('/'), token.as_str())
+}

@@ -45,6 +45,7 @@ pub async fn run_with_ports(
         cors: Cors::from_list(&config.allowed_origins),
         payments,
         kitchen,
+        site_url: config.site_url.clone(),
     };
     let state = &state;
     lambda_http::run(lambda_http::service_fn(move |request| async move {

@@ -51,6 +51,8 @@ pub const EVENT_FUNCTIONS: &[EventFunction] = &[
 pub struct Config {
     pub table_name: String,
     pub allowed_origins: String,
+    /// The diner site's address, for table links (owner routes).
+    pub site_url: Option<String>,
 }
 
 impl Config {
@@ -58,9 +60,13 @@ impl Config {
         let table_name = std::env::var("TABLETAP_TABLE_NAME")
             .map_err(|_| "TABLETAP_TABLE_NAME is not set: it must name the DynamoDB table (the SAM template sets it)".to_owned())?;
         let allowed_origins = std::env::var("TABLETAP_ALLOWED_ORIGINS").unwrap_or_default();
+        let site_url = std::env::var("TABLETAP_SITE_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty());
         Ok(Self {
             table_name,
             allowed_origins,
+            site_url,
         })
     }
 }

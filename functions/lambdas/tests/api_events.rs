@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use tabletap_api::cors::Cors;
 use tabletap_api::{AppState, Route};
-use tabletap_app::ports::{MenuStore, OrderStore, RestaurantStore, SystemClock, TableStore};
+use tabletap_app::ports::{MenuStore, OrderStore, RestaurantStore, TableStore};
 use tabletap_core::fixtures::{berlin, sample_menu, sample_order};
 use tabletap_core::ids::TableId;
 use tabletap_core::table::Table;
@@ -27,11 +27,8 @@ async fn seeded_state() -> AppState {
     store.put_table(&table).await.unwrap();
     store.create_order(&sample_order(), None).await.unwrap();
     AppState {
-        store: Arc::new(store),
-        clock: Arc::new(SystemClock),
         cors: Cors::from_list("https://order.example.com"),
-        payments: tabletap_api::Payments::default(),
-        kitchen: None,
+        ..AppState::new(Arc::new(store))
     }
 }
 

@@ -12,7 +12,6 @@
 use serde_json::Value;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use tabletap_api::cors::Cors;
 use tabletap_api::{AppState, Route};
 use tabletap_app::ports::{MenuStore, RestaurantStore, SystemClock, TableStore};
 use tabletap_app::use_cases::dispatch_accepted_orders::Dispatcher;
@@ -75,13 +74,7 @@ async fn every_line_of_an_orders_life_names_its_restaurant_and_order() {
         .await
         .unwrap();
     let store_for_sizes = store.clone();
-    let state = AppState {
-        store: Arc::new(store.clone()),
-        clock: Arc::new(SystemClock),
-        cors: Cors::from_list(""),
-        payments: tabletap_api::Payments::default(),
-        kitchen: None,
-    };
+    let state = AppState::new(Arc::new(store.clone()));
     tabletap_kitchen_iot::local::start_recording(&moto)
         .await
         .unwrap();

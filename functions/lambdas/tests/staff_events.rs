@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use tabletap_api::cors::Cors;
 use tabletap_api::{AppState, Route};
-use tabletap_app::ports::{OrderStore, RestaurantStore, SystemClock};
+use tabletap_app::ports::{OrderStore, RestaurantStore};
 use tabletap_core::fixtures::{berlin, sample_order};
 use tabletap_core::order::{OrderId, OrderStatus};
 use tabletap_store_dynamodb::DynamoDbStore;
@@ -30,11 +30,8 @@ async fn state() -> (AppState, DynamoDbStore) {
         store.create_order(&order, None).await.unwrap();
     }
     let state = AppState {
-        store: Arc::new(store.clone()),
-        clock: Arc::new(SystemClock),
         cors: Cors::from_list("https://order.example.com"),
-        payments: tabletap_api::Payments::default(),
-        kitchen: None,
+        ..AppState::new(Arc::new(store.clone()))
     };
     (state, store)
 }

@@ -61,6 +61,7 @@ impl Harness {
                 webhook: Some(Arc::new(StripeWebhookVerifier::new(SECRET))),
             },
             kitchen: None,
+            site_url: None,
         };
         Self {
             state,

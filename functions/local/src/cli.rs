@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use tabletap_app::use_cases::import_restaurant::{import_restaurant, parse_restaurant_file};
+use tabletap_app::use_cases::import_restaurant::{check_restaurant_file, import_restaurant};
 use tabletap_app::use_cases::rotate_table_token::rotate_table_token;
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_store_embedded::EmbeddedStore;
@@ -157,16 +157,9 @@ impl Cli {
             Some(Command::Import { file }) => {
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
-                let parsed = parse_restaurant_file(&file.to_string_lossy(), &text)?;
-                let report = import_restaurant(&store, parsed).await?;
-                println!(
-                    "Imported {}: {} categories, {} items; tables: {} new, {} kept their QR codes.",
-                    report.restaurant,
-                    report.categories,
-                    report.items,
-                    report.tables_created,
-                    report.tables_kept
-                );
+                let checked = check_restaurant_file(&file.to_string_lossy(), &text)?;
+                let report = import_restaurant(&store, checked).await?;
+                println!("Imported {}: {report}.", report.restaurant);
                 Ok(())
             }
             Some(Command::Tables {

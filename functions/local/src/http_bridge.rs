@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tabletap_api::auth::{flatten_claims, with_jwt_claims};
 use tabletap_api::error::ApiError;
-use tabletap_api::request::MAX_BODY_BYTES;
 use tabletap_api::{AppState, Route};
 
 pub async fn serve_route(
@@ -25,6 +24,7 @@ pub async fn serve_route(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
+    let limit = route.max_body_bytes();
     // API Gateway's JWT authorizer: a valid token's claims reach the
     // handler; an invalid one is answered 401 by the route's access check
     // (API Gateway answers it itself). The token is never logged.
@@ -38,12 +38,7 @@ pub async fn serve_route(
     // The unread rest of the body makes the connection unusable, so say it
     // will close; otherwise a client reuses it and its next request fails.
     let too_large = || {
-        let mut response = into_axum(
-            ApiError::BodyTooLarge {
-                limit: MAX_BODY_BYTES,
-            }
-            .into_response(),
-        );
+        let mut response = into_axum(ApiError::BodyTooLarge { limit }.into_response());
         response.headers_mut().insert(
             header::CONNECTION,
             header::HeaderValue::from_static("close"),
@@ -56,10 +51,10 @@ pub async fn serve_route(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+    if declared.is_some_and(|n| n > limit) {
         return too_large();
     }
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return too_large();
     };
     // Percent-decoded like API Gateway's queryStringParameters.

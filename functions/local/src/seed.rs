@@ -1,7 +1,7 @@
 //! The demo restaurant and the table links printed at start.
 
 use tabletap_app::ports::{RestaurantStore, TableStore};
-use tabletap_app::use_cases::import_restaurant::{import_restaurant, parse_restaurant_file};
+use tabletap_app::use_cases::import_restaurant::{check_restaurant_file, import_restaurant};
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::token::TableToken;
 use tabletap_store_embedded::EmbeddedStore;
@@ -11,7 +11,7 @@ const DEMO_FILE: &str = include_str!("../demo/trattoria.yaml");
 /// Loads the demo restaurant unless the store already has it, so edits made
 /// while running (and orders) survive restarts.
 pub async fn seed_demo_if_empty(store: &EmbeddedStore) -> anyhow::Result<RestaurantId> {
-    let file = parse_restaurant_file("trattoria.yaml", DEMO_FILE)?;
+    let file = check_restaurant_file("trattoria.yaml", DEMO_FILE)?;
     let id = file.restaurant.id.clone();
     if store.get_restaurant(&id).await?.is_none() {
         let report = import_restaurant(store, file).await?;
@@ -21,7 +21,7 @@ pub async fn seed_demo_if_empty(store: &EmbeddedStore) -> anyhow::Result<Restaur
 }
 
 pub fn table_url(public_url: &str, token: &TableToken) -> String {
-    format!("{}/t/{}", public_url.trim_end_matches('/'), token.as_str())
+    tabletap_core::table::table_link(public_url, token)
 }
 
 pub async fn print_table_links(

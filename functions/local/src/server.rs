@@ -60,6 +60,7 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         cors: Cors::from_list(&args.allowed_origins),
         payments: payments.payments.clone(),
         kitchen: Some(kitchen.publisher.clone()),
+        site_url: Some(public_url.clone()),
     };
     let staff = StaffAuth {
         users: Arc::new(UserStore::open(data_dir)?),
@@ -164,7 +165,8 @@ fn router(
     for path in paths {
         let mut methods = MethodRouter::new();
         for route in ROUTES.into_iter().filter(|r| r.path() == path) {
-            let filter = MethodFilter::try_from(route.method()).expect("routes use standard methods");
+            let filter =
+                MethodFilter::try_from(route.method()).expect("routes use standard methods");
             methods = methods.on(filter, move |state, tokens, params, request| {
                 serve_route(route, state, tokens, params, request)
             });

@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use tabletap_app::ports::{RestaurantStore, TableStore};
-use tabletap_app::use_cases::import_restaurant::{import_restaurant, parse_restaurant_file};
+use tabletap_app::use_cases::import_restaurant::{check_restaurant_file, import_restaurant};
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::restaurant::Restaurant;
 use tabletap_qrsheet::command::SheetArgs;
@@ -159,16 +159,12 @@ impl Cli {
 async fn create_restaurant(store: &DynamoDbStore, file: &Path) -> anyhow::Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let parsed = parse_restaurant_file(&file.to_string_lossy(), &text)?;
-    let report = import_restaurant(store, parsed).await?;
+    let checked = check_restaurant_file(&file.to_string_lossy(), &text)?;
+    let report = import_restaurant(store, checked).await?;
     println!(
-        "Imported {} into table {}: {} categories, {} items; tables: {} new, {} kept their QR codes.",
+        "Imported {} into table {}: {report}.",
         report.restaurant,
         store.table_name(),
-        report.categories,
-        report.items,
-        report.tables_created,
-        report.tables_kept
     );
     println!(
         "Next: tabletap-ops create-owner --restaurant {r} --email OWNER_EMAIL, then \

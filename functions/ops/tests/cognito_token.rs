@@ -17,9 +17,8 @@ use lambda_http::http::StatusCode;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tabletap_api::auth::{flatten_claims, with_jwt_claims};
-use tabletap_api::cors::Cors;
 use tabletap_api::{AppState, Route};
-use tabletap_app::ports::{RestaurantStore, SystemClock};
+use tabletap_app::ports::RestaurantStore;
 use tabletap_core::fixtures::berlin;
 use tabletap_store_dynamodb::local::fresh_test_store;
 
@@ -191,13 +190,7 @@ async fn a_cognito_token_is_verified_with_its_jwks_and_its_flattened_groups_reac
 
     let store = Arc::new(fresh_test_store("tabletap-cognito").await);
     store.put_restaurant(&berlin()).await.unwrap();
-    let state = AppState {
-        store,
-        clock: Arc::new(SystemClock),
-        cors: Cors::from_list(""),
-        payments: tabletap_api::Payments::default(),
-        kitchen: None,
-    };
+    let state = AppState::new(store);
     let request = |route: Route, restaurant: &str, claims: Option<HashMap<String, String>>| {
         let path = route.path().replace("{restaurant_id}", restaurant);
         let request = lambda_http::http::Request::builder()

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tabletap_api::cors::Cors;
 use tabletap_api::{AppState, Route};
-use tabletap_app::ports::{SystemClock, TableStore};
+use tabletap_app::ports::TableStore;
 use tabletap_app::use_cases::rotate_table_token::rotate_table_token;
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_qrsheet::Paper;
@@ -143,11 +143,9 @@ impl Stand {
 
     fn lambda_state(&self) -> AppState {
         AppState {
-            store: Arc::new(self.store.clone()),
-            clock: Arc::new(SystemClock),
             cors: Cors::from_list(SITE),
-            payments: tabletap_api::Payments::default(),
-            kitchen: None,
+            site_url: Some(SITE.to_owned()),
+            ..AppState::new(Arc::new(self.store.clone()))
         }
     }
 

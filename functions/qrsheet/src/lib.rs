@@ -17,7 +17,6 @@ pub mod text;
 pub use layout::{CM, Cell, Layout, MIN_CODE_SIDE, Paper};
 use tabletap_core::restaurant::Restaurant;
 use tabletap_core::table::Table;
-use tabletap_core::token::TableToken;
 
 /// Error correction level Q: a code still reads with a quarter of it
 /// scratched or stained, which a sticker on a restaurant table will be.
@@ -64,10 +63,7 @@ pub enum SheetError {
     },
 }
 
-/// The ordering link of a table's token: `<site>/t/<token>`.
-pub fn table_link(site_url: &str, token: &TableToken) -> String {
-    format!("{}/t/{}", site_url.trim_end_matches('/'), token.as_str())
-}
+pub use tabletap_core::table::table_link;
 
 impl Sheet {
     /// The sheet of a restaurant's tables with their current links, in
@@ -141,32 +137,8 @@ impl Sheet {
     }
 }
 
-/// The order people count tables in: "2" before "10", "bar-2" before
-/// "bar-10" (runs of digits compare as numbers, the rest as text).
-pub fn table_order(a: &str, b: &str) -> std::cmp::Ordering {
-    /// Digit runs sort before text and by value (length of the number
-    /// without leading zeros, then its digits); text runs by their bytes.
-    fn key(s: &str) -> Vec<(u8, usize, &str)> {
-        let mut out = Vec::new();
-        let mut rest = s;
-        while let Some(first) = rest.chars().next() {
-            let digits = first.is_ascii_digit();
-            let end = rest
-                .find(|c: char| c.is_ascii_digit() != digits)
-                .unwrap_or(rest.len());
-            let (run, tail) = rest.split_at(end);
-            out.push(if digits {
-                let value = run.trim_start_matches('0');
-                (0, value.len(), value)
-            } else {
-                (1, 0, run)
-            });
-            rest = tail;
-        }
-        out
-    }
-    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
-}
+/// Re-exported: the sheet lists tables in this order.
+pub use tabletap_core::table::table_order;
 
 /// `table-<id>.png`; ids are slugs, anything else is replaced by `_`.
 pub fn png_file_name(table_id: &str) -> String {

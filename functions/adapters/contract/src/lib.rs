@@ -32,6 +32,7 @@ macro_rules! store_contract_tests {
             missing_records_read_as_none,
             tables_are_found_by_token,
             rotating_a_token_revokes_the_old_one,
+            removing_a_table_revokes_its_token,
             tables_are_listed_per_restaurant,
             order_numbers_count_per_restaurant_per_day,
             concurrent_order_numbers_are_unique,
@@ -202,6 +203,46 @@ pub async fn rotating_a_token_revokes_the_old_one<S: Store>(store: Arc<S>) {
     assert_eq!(
         store.get_table(&new.restaurant_id, &new.id).await.unwrap(),
         Some(new)
+    );
+}
+
+pub async fn removing_a_table_revokes_its_token<S: Store>(store: Arc<S>) {
+    let kept = table("del", "1", 30);
+    let gone = table("del", "2", 31);
+    store.put_table(&kept).await.unwrap();
+    store.put_table(&gone).await.unwrap();
+    assert!(
+        store
+            .delete_table(&gone.restaurant_id, &gone.id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.lookup_table_token(&gone.token).await.unwrap(),
+        Some(TokenLookup::Revoked {
+            restaurant_id: gone.restaurant_id.clone(),
+            table_id: gone.id.clone()
+        })
+    );
+    assert_eq!(
+        store
+            .get_table(&gone.restaurant_id, &gone.id)
+            .await
+            .unwrap(),
+        None
+    );
+    let left: Vec<Table> = store.list_tables(&rid("del")).await.unwrap();
+    assert_eq!(left, [kept.clone()]);
+    assert_eq!(
+        store.lookup_table_token(&kept.token).await.unwrap(),
+        Some(TokenLookup::Active(kept))
+    );
+    // Removing it again finds nothing and changes nothing.
+    assert!(
+        !store
+            .delete_table(&gone.restaurant_id, &gone.id)
+            .await
+            .unwrap()
     );
 }
 

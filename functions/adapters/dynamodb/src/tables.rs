@@ -11,7 +11,7 @@ use crate::keys::{self, TABLE_PREFIX};
 use crate::schema::{PK, SK};
 use crate::transactions::{MAX_ATTEMPTS, Reasons, Transaction, back_off, build_put, write};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use tabletap_app::ports::{StoreError, TableStore};
 use tabletap_core::ids::{RestaurantId, TableId};
 use tabletap_core::table::{Table, TokenLookup};
@@ -70,6 +70,59 @@ impl TableStore for DynamoDbStore {
             .expression_attribute_values(":prefix", AttributeValue::S(TABLE_PREFIX.to_owned()))
             .consistent_read(true);
         self.query_records(query).await
+    }
+
+    async fn delete_table(
+        &self,
+        restaurant: &RestaurantId,
+        table: &TableId,
+    ) -> Result<bool, StoreError> {
+        for attempt in 0..MAX_ATTEMPTS {
+            let Some(previous): Option<Table> =
+                self.get_record(&keys::table(restaurant, table)).await?
+            else {
+                return Ok(false);
+            };
+            // The delete only applies if the table still has the token we
+            // revoke, like a rotation's put.
+            let key = keys::table(restaurant, table);
+            let delete = Delete::builder()
+                .table_name(&self.table)
+                .key(PK, AttributeValue::S(key.pk))
+                .key(SK, AttributeValue::S(key.sk))
+                .condition_expression("#token = :previous")
+                .expression_attribute_names("#token", "token")
+                .expression_attribute_values(":previous", to_value(&previous.token)?)
+                .build()
+                .map_err(|e| {
+                    StoreError::Corrupt(anyhow::Error::new(e).context("cannot build a delete"))
+                })?;
+            let revoked = TokenLookup::Revoked {
+                restaurant_id: restaurant.clone(),
+                table_id: table.clone(),
+            };
+            let writes = vec![
+                TransactWriteItem::builder().delete(delete).build(),
+                self.token_write(&previous.token, &revoked)?,
+            ];
+            match self.transact_write(writes).await? {
+                Transaction::Written => return Ok(true),
+                Transaction::Cancelled(reasons)
+                    if Reasons(&reasons).condition_failed(0) || Reasons(&reasons).conflicted() =>
+                {
+                    back_off(attempt).await;
+                }
+                Transaction::Cancelled(reasons) => {
+                    return Err(unavailable_because(format!(
+                        "DynamoDB cancelled the table delete: {:?}",
+                        Reasons(&reasons).codes()
+                    )));
+                }
+            }
+        }
+        Err(unavailable_because(format!(
+            "table delete kept colliding after {MAX_ATTEMPTS} attempts"
+        )))
     }
 
     async fn lookup_table_token(

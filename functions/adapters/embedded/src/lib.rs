@@ -383,6 +383,39 @@ impl TableStore for EmbeddedStore {
         .await
     }
 
+    async fn delete_table(
+        &self,
+        restaurant: &RestaurantId,
+        table: &TableId,
+    ) -> Result<bool, StoreError> {
+        let key = table_key(restaurant, table);
+        let revoked = encode(&TokenLookup::Revoked {
+            restaurant_id: restaurant.clone(),
+            table_id: table.clone(),
+        })?;
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            let found = {
+                let mut tables = txn.open_table(TABLES).map_err(unavailable)?;
+                let mut tokens = txn.open_table(TABLE_TOKENS).map_err(unavailable)?;
+                let removed: Option<Table> =
+                    match tables.remove(key.as_str()).map_err(unavailable)? {
+                        Some(old) => Some(decode(old.value())?),
+                        None => None,
+                    };
+                if let Some(removed) = &removed {
+                    tokens
+                        .insert(removed.token.as_str(), revoked.as_slice())
+                        .map_err(unavailable)?;
+                }
+                removed.is_some()
+            };
+            txn.commit().map_err(unavailable)?;
+            Ok(found)
+        })
+        .await
+    }
+
     async fn lookup_table_token(
         &self,
         token: &TableToken,

@@ -4,6 +4,7 @@
 mod get_menu;
 mod get_order;
 mod get_table;
+mod owner;
 mod place_dine_in_order;
 mod quote_cart;
 mod staff;
@@ -13,6 +14,10 @@ mod takeout;
 pub use get_menu::get_menu;
 pub use get_order::get_order;
 pub use get_table::get_table;
+pub use owner::{
+    get_qr_sheet, get_restaurant_file, get_table_qr_code, list_owner_tables, rotate_table_code,
+    save_restaurant_file,
+};
 pub use place_dine_in_order::place_dine_in_order;
 pub use quote_cart::quote_cart;
 pub use staff::{

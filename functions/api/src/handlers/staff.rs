@@ -3,11 +3,11 @@
 
 use super::json_response;
 use crate::error::ApiError;
-use crate::request::{json_body, path_param};
+use crate::request::{json_body, path_param, query, restaurant_id};
 use crate::state::AppState;
 use crate::views::{BoardView, ChangesView, StaffOrderView};
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use tabletap_app::AppError;
 use tabletap_app::use_cases::staff;
@@ -15,18 +15,6 @@ use tabletap_core::Date;
 use tabletap_core::board::StaffAction;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::order::OrderStatus;
-
-fn restaurant_id(request: &Request) -> Result<RestaurantId, ApiError> {
-    let text = path_param(request, "restaurant_id");
-    RestaurantId::parse(&text).map_err(|_| AppError::RestaurantNotFound(text).into())
-}
-
-fn query(request: &Request, name: &str) -> Option<String> {
-    request
-        .query_string_parameters_ref()
-        .and_then(|q| q.first(name))
-        .map(str::to_owned)
-}
 
 fn invalid(code: &'static str, message: String) -> ApiError {
     AppError::InvalidInput { code, message }.into()

@@ -9,6 +9,7 @@ pub mod get_table;
 pub mod handle_payment_event;
 pub mod import_restaurant;
 pub mod list_delivery_alerts;
+pub mod owner;
 pub mod place_dine_in_order;
 pub mod place_takeout_order;
 pub mod quote_cart;

@@ -15,14 +15,10 @@ pub async fn rotate_table_token<S>(
 where
     S: TableStore + ?Sized,
 {
-    let mut current =
-        store
-            .get_table(restaurant, table)
-            .await?
-            .ok_or_else(|| AppError::InvalidInput {
-                code: "table_not_found",
-                message: format!("Restaurant {restaurant} has no table {table}."),
-            })?;
+    let mut current = store
+        .get_table(restaurant, table)
+        .await?
+        .ok_or_else(|| AppError::UnknownTable(table.to_string()))?;
     current.token = random::table_token();
     store.put_table(&current).await?;
     tracing::info!(%restaurant, %table, "table token rotated");

@@ -1,0 +1,10 @@
+//! Lambda function for `Route::GetQrSheet`; see tabletap_api::routes.
+
+use tabletap_api::Route;
+
+const ROUTE: Route = Route::GetQrSheet;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    tabletap_lambdas::http::run(ROUTE, const { ROUTE.handler() }).await
+}

@@ -1,0 +1,10 @@
+//! Lambda function for `Route::GetTableQrCode`; see tabletap_api::routes.
+
+use tabletap_api::Route;
+
+const ROUTE: Route = Route::GetTableQrCode;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    tabletap_lambdas::http::run(ROUTE, const { ROUTE.handler() }).await
+}
