@@ -1,6 +1,8 @@
-//! Command line: `serve` (the default) and a few owner tasks that work on the
-//! same data folder while the server is stopped.
+//! Command line: `serve` (the default) and the owner tasks, which work on
+//! the data folder directly when the server is stopped and through the
+//! running server's owner API when it runs (remote.rs).
 
+use crate::remote::RunningServer;
 use crate::{seed, server};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -150,11 +152,19 @@ impl Cli {
         if let Some(Command::Staff(command)) = self.command {
             return command.run(&self.data_dir);
         }
-        let store = EmbeddedStore::open(&self.data_dir.join("tabletap.redb"))?;
-        match self.command {
-            None => server::serve(store, &self.data_dir, self.serve).await,
-            Some(Command::Serve(args)) => server::serve(store, &self.data_dir, args).await,
-            Some(Command::Import { file }) => {
+        let opened = EmbeddedStore::open(&self.data_dir.join("tabletap.redb"));
+        let store = match (opened, self.command) {
+            (Ok(store), command) => (store, command),
+            // The server holds the store: the owner commands go through it.
+            (Err(error), Some(command)) if EmbeddedStore::is_in_use(&error) && command.is_owner_task() => {
+                return command.run_on_server(&self.data_dir).await;
+            }
+            (Err(error), _) => return Err(error),
+        };
+        match store {
+            (store, None) => server::serve(store, &self.data_dir, self.serve).await,
+            (store, Some(Command::Serve(args))) => server::serve(store, &self.data_dir, args).await,
+            (store, Some(Command::Import { file })) => {
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
                 let checked = check_restaurant_file(&file.to_string_lossy(), &text)?;
@@ -162,18 +172,18 @@ impl Cli {
                 println!("Imported {}: {report}.", report.restaurant);
                 Ok(())
             }
-            Some(Command::Tables {
+            (store, Some(Command::Tables {
                 restaurant,
                 public_url,
-            }) => {
+            })) => {
                 let restaurant = RestaurantId::parse(restaurant)?;
                 seed::print_table_links(&store, &restaurant, &public_url).await
             }
-            Some(Command::RotateTable {
+            (store, Some(Command::RotateTable {
                 restaurant,
                 table,
                 public_url,
-            }) => {
+            })) => {
                 let restaurant = RestaurantId::parse(restaurant)?;
                 let table = TableId::parse(table)?;
                 let rotated = rotate_table_token(&store, &restaurant, &table).await?;
@@ -184,8 +194,56 @@ impl Cli {
                 );
                 Ok(())
             }
-            Some(Command::QrSheet(args)) => args.run(&store).await,
-            Some(Command::Staff(_)) => unreachable!("handled above"),
+            (store, Some(Command::QrSheet(args))) => args.run(&store).await,
+            (_, Some(Command::Staff(_))) => unreachable!("handled above"),
+        }
+    }
+}
+
+impl Command {
+    fn is_owner_task(&self) -> bool {
+        matches!(
+            self,
+            Command::Import { .. } | Command::Tables { .. } | Command::RotateTable { .. } | Command::QrSheet(_)
+        )
+    }
+
+    /// An owner task while the server runs: through its owner API
+    /// (remote.rs). Links are the server's (its --public-url).
+    async fn run_on_server(self, data_dir: &std::path::Path) -> anyhow::Result<()> {
+        match self {
+            Command::Import { file } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let name = file.to_string_lossy();
+                let checked = check_restaurant_file(&name, &text)?;
+                let id = checked.restaurant.id;
+                let server = RunningServer::find(data_dir, &id)?;
+                let message = server.import(&id, &name, text).await?;
+                println!("Imported {id} into the running server: {message}");
+                Ok(())
+            }
+            Command::Tables { restaurant, .. } => {
+                let restaurant = RestaurantId::parse(restaurant)?;
+                let server = RunningServer::find(data_dir, &restaurant)?;
+                let tables = server.tables(&restaurant).await?;
+                if tables.is_empty() {
+                    println!("Restaurant {restaurant} has no tables yet. Import a restaurant file with tables.");
+                }
+                for table in tables {
+                    println!("  {:<12} {}", table.label, table.link);
+                }
+                Ok(())
+            }
+            Command::RotateTable { restaurant, table, .. } => {
+                let restaurant = RestaurantId::parse(restaurant)?;
+                let server = RunningServer::find(data_dir, &restaurant)?;
+                let (label, link) = server.rotate(&restaurant, &table).await?;
+                println!("{label}: {link}");
+                Ok(())
+            }
+            Command::QrSheet(args) => args.run_on_server(data_dir).await,
+            Command::Serve(_) | Command::Staff(_) => unreachable!("not an owner task"),
         }
     }
 }

@@ -9,6 +9,7 @@ mod kitchen;
 mod outbox;
 mod payments;
 mod qr_sheet;
+mod remote;
 mod seed;
 mod server;
 mod staff;

@@ -36,4 +36,18 @@ impl QrSheetArgs {
         println!("{summary}");
         Ok(())
     }
+
+    /// The same sheet from a running server (its tables and links).
+    pub async fn run_on_server(self, data_dir: &std::path::Path) -> anyhow::Result<()> {
+        let id = RestaurantId::parse(self.restaurant)?;
+        let server = crate::remote::RunningServer::find(data_dir, &id)?;
+        let sheet = Sheet {
+            restaurant_name: server.restaurant_name(&id).await?,
+            tables: server.tables(&id).await?,
+            caption: tabletap_qrsheet::DEFAULT_CAPTION.to_owned(),
+        };
+        let summary = self.sheet.write(sheet)?;
+        println!("{summary} (links of the running server, {})", server.public_url);
+        Ok(())
+    }
 }

@@ -100,6 +100,20 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         "Receipts are written to {}",
         data_dir.join("outbox").display()
     );
+    // The owner commands find the running server here (remote.rs).
+    let loopback = if local.ip().is_unspecified() {
+        std::net::SocketAddr::from(([127, 0, 0, 1], local.port()))
+    } else {
+        local
+    };
+    let _server_file = crate::remote::ServerFileGuard::write(
+        data_dir,
+        &crate::remote::ServerFile {
+            api: format!("http://{loopback}/api"),
+            public_url: public_url.clone(),
+            pid: std::process::id(),
+        },
+    )?;
     let shutdown = shutdown_signal();
     // Printed last: scripts and the test harness wait for this exact line.
     println!("TableTap is listening on http://{local}");

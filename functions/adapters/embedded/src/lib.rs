@@ -144,6 +144,14 @@ impl EmbeddedStore {
         Self::with_tables(db)
     }
 
+    /// Whether `error` from [`open`](Self::open) means another process
+    /// (a running server) holds the data file.
+    pub fn is_in_use(error: &anyhow::Error) -> bool {
+        error
+            .chain()
+            .any(|e| matches!(e.downcast_ref::<redb::DatabaseError>(), Some(redb::DatabaseError::DatabaseAlreadyOpen)))
+    }
+
     /// A store that lives in memory only, for tests.
     pub fn in_memory() -> anyhow::Result<Self> {
         let db = Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?;

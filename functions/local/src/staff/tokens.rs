@@ -15,6 +15,8 @@ pub const ISSUER: &str = "tabletap-local";
 pub const AUDIENCE: &str = "tabletap-local-staff";
 /// Like Cognito's ID tokens in the template: an hour; the board renews.
 pub const LIFETIME: Duration = Duration::from_secs(3600);
+/// Subject and username of the owner commands' tokens.
+pub const COMMAND_LINE: &str = "tabletap-local command line";
 
 #[derive(Serialize, Deserialize)]
 struct Claims {
@@ -95,6 +97,26 @@ impl TokenIssuer {
             expires_at,
             roles: user.groups.clone(),
         }
+    }
+
+    /// A five-minute owner token of `restaurant` for the owner commands on
+    /// a running server (remote.rs). Marked `token_use: "cli"`: it stands
+    /// for whoever can read the data folder, not for a person in the
+    /// staff file.
+    pub fn issue_for_command_line(&self, restaurant: &tabletap_core::ids::RestaurantId) -> String {
+        let now = jiff::Timestamp::now();
+        let claims = Claims {
+            sub: COMMAND_LINE.into(),
+            username: COMMAND_LINE.into(),
+            groups: vec![format!("{restaurant}:owner")],
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            token_use: "cli".into(),
+            iat: now.as_second(),
+            exp: (now + Duration::from_secs(300)).as_second(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 signing does not fail")
     }
 
     /// Checks signature, issuer, audience and expiry (no leeway).
