@@ -127,7 +127,8 @@ fn url_of(server: &LocalServer, route: Route) -> String {
     let path = route
         .path()
         .replace("{restaurant_id}", "demo")
-        .replace("{order_id}", "01kbzzzzzzzzzzzzzzzzzzzzzz");
+        .replace("{order_id}", "01kbzzzzzzzzzzzzzzzzzzzzzz")
+        .replace("{table_id}", "1");
     server.api(&path)
 }
 
@@ -136,7 +137,16 @@ async fn call(server: &LocalServer, route: Route, token: Option<&str>) -> reqwes
         route.method(),
         format!("{}?cursor=0", url_of(server, route)),
     );
-    if route.method() == reqwest::Method::POST {
+    if route == Route::SaveRestaurantFile {
+        // The demo's own file: a valid save, so an owner gets 200.
+        let demo = std::fs::read_to_string(
+            tabletap_e2e::repo_root().join("functions/local/demo/trattoria.yaml"),
+        )
+        .unwrap();
+        request = request
+            .header("content-type", "application/yaml")
+            .body(demo);
+    } else if route.method() == reqwest::Method::POST {
         request = request.json(&json!({}));
     }
     if let Some(token) = token {
@@ -147,6 +157,14 @@ async fn call(server: &LocalServer, route: Route, token: Option<&str>) -> reqwes
 
 async fn code_of(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
+    // A PDF or a PNG (the owner's QR codes) has no error code.
+    let is_json = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !is_json {
+        return (status, String::new());
+    }
     let body = json_of(response).await;
     (status, body["code"].as_str().unwrap_or_default().to_owned())
 }

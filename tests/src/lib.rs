@@ -168,6 +168,40 @@ impl LocalServer {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// Adds a person to the local user store (the server rereads it) and
+    /// returns the password it generated.
+    pub fn add_person(&self, restaurant: &str, username: &str, role: &str) -> String {
+        let out = self.admin(&[
+            "staff",
+            "add",
+            "--restaurant",
+            restaurant,
+            "--username",
+            username,
+            "--role",
+            role,
+        ]);
+        out.lines()
+            .find_map(|l| l.strip_prefix("password: "))
+            .expect("a generated password")
+            .trim()
+            .to_owned()
+    }
+
+    /// Signs in over HTTP, as the staff pages do; returns the bearer token.
+    pub async fn sign_in(&self, username: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(self.api("/staff/sign-in"))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("sign-in request");
+        assert_eq!(response.status(), 200, "sign in as {username}");
+        let body: serde_json::Value = response.json().await.expect("sign-in answer");
+        body["token"].as_str().expect("a token").to_owned()
+    }
+
     pub fn table(&self, label: &str) -> &TableLink {
         self.tables
             .iter()

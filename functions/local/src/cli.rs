@@ -156,7 +156,9 @@ impl Cli {
         let store = match (opened, self.command) {
             (Ok(store), command) => (store, command),
             // The server holds the store: the owner commands go through it.
-            (Err(error), Some(command)) if EmbeddedStore::is_in_use(&error) && command.is_owner_task() => {
+            (Err(error), Some(command))
+                if EmbeddedStore::is_in_use(&error) && command.is_owner_task() =>
+            {
                 return command.run_on_server(&self.data_dir).await;
             }
             (Err(error), _) => return Err(error),
@@ -172,18 +174,24 @@ impl Cli {
                 println!("Imported {}: {report}.", report.restaurant);
                 Ok(())
             }
-            (store, Some(Command::Tables {
-                restaurant,
-                public_url,
-            })) => {
+            (
+                store,
+                Some(Command::Tables {
+                    restaurant,
+                    public_url,
+                }),
+            ) => {
                 let restaurant = RestaurantId::parse(restaurant)?;
                 seed::print_table_links(&store, &restaurant, &public_url).await
             }
-            (store, Some(Command::RotateTable {
-                restaurant,
-                table,
-                public_url,
-            })) => {
+            (
+                store,
+                Some(Command::RotateTable {
+                    restaurant,
+                    table,
+                    public_url,
+                }),
+            ) => {
                 let restaurant = RestaurantId::parse(restaurant)?;
                 let table = TableId::parse(table)?;
                 let rotated = rotate_table_token(&store, &restaurant, &table).await?;
@@ -204,7 +212,10 @@ impl Command {
     fn is_owner_task(&self) -> bool {
         matches!(
             self,
-            Command::Import { .. } | Command::Tables { .. } | Command::RotateTable { .. } | Command::QrSheet(_)
+            Command::Import { .. }
+                | Command::Tables { .. }
+                | Command::RotateTable { .. }
+                | Command::QrSheet(_)
         )
     }
 
@@ -228,14 +239,18 @@ impl Command {
                 let server = RunningServer::find(data_dir, &restaurant)?;
                 let tables = server.tables(&restaurant).await?;
                 if tables.is_empty() {
-                    println!("Restaurant {restaurant} has no tables yet. Import a restaurant file with tables.");
+                    println!(
+                        "Restaurant {restaurant} has no tables yet. Import a restaurant file with tables."
+                    );
                 }
                 for table in tables {
                     println!("  {:<12} {}", table.label, table.link);
                 }
                 Ok(())
             }
-            Command::RotateTable { restaurant, table, .. } => {
+            Command::RotateTable {
+                restaurant, table, ..
+            } => {
                 let restaurant = RestaurantId::parse(restaurant)?;
                 let server = RunningServer::find(data_dir, &restaurant)?;
                 let (label, link) = server.rotate(&restaurant, &table).await?;

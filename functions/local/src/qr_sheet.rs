@@ -47,7 +47,10 @@ impl QrSheetArgs {
             caption: tabletap_qrsheet::DEFAULT_CAPTION.to_owned(),
         };
         let summary = self.sheet.write(sheet)?;
-        println!("{summary} (links of the running server, {})", server.public_url);
+        println!(
+            "{summary} (links of the running server, {})",
+            server.public_url
+        );
         Ok(())
     }
 }

@@ -88,12 +88,24 @@ impl RunningServer {
         anyhow::bail!("the server refused ({status}): {message}")
     }
 
-    pub async fn import(&self, restaurant: &RestaurantId, file_name: &str, text: String) -> anyhow::Result<String> {
-        let media = if file_name.ends_with(".json") { "application/json" } else { "application/yaml" };
+    pub async fn import(
+        &self,
+        restaurant: &RestaurantId,
+        file_name: &str,
+        text: String,
+    ) -> anyhow::Result<String> {
+        let media = if file_name.ends_with(".json") {
+            "application/json"
+        } else {
+            "application/yaml"
+        };
         let response = self
             .send(
                 self.client
-                    .put(format!("{}/restaurants/{restaurant}/owner/restaurant", self.api))
+                    .put(format!(
+                        "{}/restaurants/{restaurant}/owner/restaurant",
+                        self.api
+                    ))
                     .header("content-type", media)
                     .body(text),
             )
@@ -106,7 +118,10 @@ impl RunningServer {
     /// people count them.
     pub async fn tables(&self, restaurant: &RestaurantId) -> anyhow::Result<Vec<SheetTable>> {
         let response = self
-            .send(self.client.get(format!("{}/restaurants/{restaurant}/owner/tables", self.api)))
+            .send(self.client.get(format!(
+                "{}/restaurants/{restaurant}/owner/tables",
+                self.api
+            )))
             .await?;
         #[derive(Deserialize)]
         struct Tables {
@@ -133,13 +148,23 @@ impl RunningServer {
     /// The restaurant's name, from its settings.
     pub async fn restaurant_name(&self, restaurant: &RestaurantId) -> anyhow::Result<String> {
         let response = self
-            .send(self.client.get(format!("{}/restaurants/{restaurant}/owner/restaurant", self.api)))
+            .send(self.client.get(format!(
+                "{}/restaurants/{restaurant}/owner/restaurant",
+                self.api
+            )))
             .await?;
         let body: serde_json::Value = response.json().await?;
-        Ok(body["restaurant"]["name"].as_str().unwrap_or_default().to_owned())
+        Ok(body["restaurant"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
     }
 
-    pub async fn rotate(&self, restaurant: &RestaurantId, table: &str) -> anyhow::Result<(String, String)> {
+    pub async fn rotate(
+        &self,
+        restaurant: &RestaurantId,
+        table: &str,
+    ) -> anyhow::Result<(String, String)> {
         let response = self
             .send(self.client.post(format!(
                 "{}/restaurants/{restaurant}/owner/tables/{table}/rotate",

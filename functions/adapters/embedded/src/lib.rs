@@ -147,9 +147,12 @@ impl EmbeddedStore {
     /// Whether `error` from [`open`](Self::open) means another process
     /// (a running server) holds the data file.
     pub fn is_in_use(error: &anyhow::Error) -> bool {
-        error
-            .chain()
-            .any(|e| matches!(e.downcast_ref::<redb::DatabaseError>(), Some(redb::DatabaseError::DatabaseAlreadyOpen)))
+        error.chain().any(|e| {
+            matches!(
+                e.downcast_ref::<redb::DatabaseError>(),
+                Some(redb::DatabaseError::DatabaseAlreadyOpen)
+            )
+        })
     }
 
     /// A store that lives in memory only, for tests.
