@@ -213,6 +213,26 @@ def staff_event(events_dir, route, method, **changes):
     return event
 
 
+def owner_event(events_dir, route, method, **changes):
+    """The board's sample event (owner claims) on an owner route."""
+    template = f"/restaurants/{{restaurant_id}}/owner/{route}"
+    params = {"restaurant_id": "demo"}
+    path = template.replace("{restaurant_id}", "demo")
+    if "{table_id}" in route:
+        params["table_id"] = changes.pop("table_id")
+        path = path.replace("{table_id}", params["table_id"])
+    event = api_event(
+        events_dir,
+        "list-board-orders.json",
+        path=path,
+        route_key=f"{method} {template}",
+        path_parameters=params,
+        **changes,
+    )
+    event["requestContext"]["http"]["method"] = method
+    return event
+
+
 def events_by_function(events_dir):
     def read(*path):
         with open(os.path.join(events_dir, *path)) as f:
@@ -267,6 +287,16 @@ def events_by_function(events_dir):
         "set-availability": staff_event(
             events_dir, "availability", "POST", body={"item_id": "margherita", "available": True}
         ),
+        # Owner routes (TABLETAP_SITE_URL is set for the links).
+        "get-restaurant-file": owner_event(events_dir, "restaurant", "GET"),
+        # Not a restaurant file: refused (400) before any store call.
+        "save-restaurant-file": owner_event(events_dir, "restaurant", "PUT", body={}),
+        "list-owner-tables": owner_event(events_dir, "tables", "GET"),
+        # A table that does not exist: 404 after the store reads.
+        "rotate-table-code": owner_event(events_dir, "tables/{table_id}/rotate", "POST", table_id="nope", body={}),
+        # The seeded table 7: a one-code PDF and a PNG.
+        "get-qr-sheet": owner_event(events_dir, "qr-sheet", "GET"),
+        "get-table-qr-code": owner_event(events_dir, "tables/{table_id}/qr.png", "GET", table_id="7"),
         "python-get-table": api_event(events_dir, "get-table.json"),
     }
 
