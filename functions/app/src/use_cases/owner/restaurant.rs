@@ -91,14 +91,14 @@ where
             ),
         });
     }
+    // Without If-Match the file replaces whatever is stored (an import);
+    // a restaurant not stored yet is created (`tabletap-local import` of a
+    // new restaurant on a running server). The caller is an owner of `id`.
     if let Some(expected) = if_match {
         let current = get_restaurant_document(store, id).await?;
         if current.version != expected {
             return Err(AppError::EditedElsewhere);
         }
-    } else if store.get_restaurant(id).await?.is_none() {
-        // Owners edit restaurants that exist; creating one is for ops.
-        return Err(AppError::RestaurantNotFound(id.to_string()));
     }
     let report = import_restaurant(store, checked).await?;
     tracing::info!(restaurant = %id, items = report.items, tables_created = report.tables_created, tables_removed = report.tables_removed, "restaurant file saved");
