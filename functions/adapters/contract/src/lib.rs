@@ -232,7 +232,7 @@ pub async fn removing_a_table_revokes_its_token<S: Store>(store: Arc<S>) {
         None
     );
     let left: Vec<Table> = store.list_tables(&rid("del")).await.unwrap();
-    assert_eq!(left, [kept.clone()]);
+    assert_eq!(left, std::slice::from_ref(&kept));
     assert_eq!(
         store.lookup_table_token(&kept.token).await.unwrap(),
         Some(TokenLookup::Active(kept))
