@@ -228,3 +228,81 @@ pub fn sample_unpaid_takeout_order() -> Order {
     });
     order
 }
+
+/// A New York restaurant with tax added at checkout (US style), in dollars.
+pub fn new_york() -> Restaurant {
+    Restaurant {
+        id: RestaurantId::parse("nyc").unwrap(),
+        name: "Deli Demo".into(),
+        currency: Currency::parse("USD").unwrap(),
+        locale: "en-US".into(),
+        time_zone: "America/New_York".into(),
+        tax_mode: TaxMode::Exclusive,
+        default_tax_rate: TaxRate::parse_percent("8.875").unwrap(),
+        ..berlin()
+    }
+}
+
+/// A one-category menu of plain items, `(id, price in minor units, tax
+/// rate in percent)`, for tests that need particular prices and rates.
+pub fn simple_menu(restaurant: &Restaurant, items: &[(&str, i64, &str)]) -> Menu {
+    let template = sample_menu().categories[1].items[0].clone();
+    Menu {
+        restaurant_id: restaurant.id.clone(),
+        currency: restaurant.currency,
+        categories: vec![Category {
+            id: CategoryId::parse("all").unwrap(),
+            name: "All".into(),
+            items: items
+                .iter()
+                .map(|(id, price, rate)| Item {
+                    id: ItemId::parse(*id).unwrap(),
+                    name: format!("Item {id}"),
+                    price: Amount(*price),
+                    tax_rate: TaxRate::parse_percent(rate).unwrap(),
+                    ..template.clone()
+                })
+                .collect(),
+        }],
+    }
+}
+
+/// A dine-in order of `restaurant` at table 1, placed at `at` on the
+/// business day its rule gives (as placing an order does), priced from
+/// `menu` in the restaurant's tax mode: `(item id, quantity)` per line.
+/// ACCEPTED; set another status on the result where a test needs one.
+pub fn order_at(
+    restaurant: &Restaurant,
+    menu: &Menu,
+    at: Timestamp,
+    sequence: u32,
+    lines: &[(&str, i64)],
+) -> Order {
+    let cart = CartRequest {
+        lines: lines
+            .iter()
+            .map(|(item, quantity)| CartLineRequest {
+                item_id: (*item).into(),
+                quantity: *quantity,
+                options: vec![],
+                note: None,
+            })
+            .collect(),
+        note: None,
+    };
+    let priced = price_cart(menu, restaurant.tax_mode, &cart).unwrap();
+    Order::new(NewOrder {
+        id: OrderId::new(at, u128::from(sequence)),
+        restaurant_id: restaurant.id.clone(),
+        sequence,
+        business_date: restaurant.business_date(at).unwrap(),
+        channel: Channel::DineIn {
+            table_id: TableId::parse("1").unwrap(),
+            table_label: "Table 1".into(),
+        },
+        priced,
+        placed_at: at,
+        access_token_digest: AccessToken::from_random_bytes([1; 16]).digest(),
+        needs_approval: false,
+    })
+}

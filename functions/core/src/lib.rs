@@ -16,6 +16,7 @@ pub mod money_format;
 pub mod order;
 pub mod payment;
 pub mod restaurant;
+pub mod sales;
 pub mod staff;
 pub mod table;
 pub mod takeout;
