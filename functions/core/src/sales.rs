@@ -33,6 +33,7 @@ use crate::order::{Order, OrderStatus};
 use crate::restaurant::{Restaurant, RestaurantError, TaxMode};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -258,51 +259,81 @@ pub fn summarize<'a>(
     range: SalesRange,
     orders: impl IntoIterator<Item = &'a Order>,
 ) -> Result<SalesReport, SalesError> {
-    let tz = restaurant.tz()?;
-    let mut totals = Figures::default();
-    let mut by_day: BTreeMap<Date, Figures> =
-        range.days().map(|d| (d, Figures::default())).collect();
-    let mut by_hour = [Figures::default(); 24];
-    let mut by_item: BTreeMap<&ItemId, ItemTally> = BTreeMap::new();
-    let mut excluded = Excluded::default();
-
+    let mut tally = SalesTally::new(restaurant, range)?;
     for order in orders {
-        if order.restaurant_id != restaurant.id || !range.contains(order.business_date) {
-            continue;
+        tally.add(order)?;
+    }
+    Ok(tally.finish())
+}
+
+/// A report being summed, one order at a time, so a caller reading a
+/// quarter day by day never holds more than a day's orders.
+pub struct SalesTally<'r> {
+    restaurant: &'r Restaurant,
+    tz: TimeZone,
+    range: SalesRange,
+    totals: Figures,
+    by_day: BTreeMap<Date, Figures>,
+    by_hour: [Figures; 24],
+    by_item: BTreeMap<ItemId, ItemTally>,
+    excluded: Excluded,
+}
+
+impl<'r> SalesTally<'r> {
+    pub fn new(restaurant: &'r Restaurant, range: SalesRange) -> Result<Self, SalesError> {
+        Ok(Self {
+            restaurant,
+            tz: restaurant.tz()?,
+            range,
+            totals: Figures::default(),
+            by_day: range.days().map(|d| (d, Figures::default())).collect(),
+            by_hour: [Figures::default(); 24],
+            by_item: BTreeMap::new(),
+            excluded: Excluded::default(),
+        })
+    }
+
+    /// Counts one order where it belongs (or nowhere, see [`summarize`]).
+    pub fn add(&mut self, order: &Order) -> Result<(), SalesError> {
+        if order.restaurant_id != self.restaurant.id || !self.range.contains(order.business_date) {
+            return Ok(());
         }
-        if order.totals.currency != restaurant.currency {
-            excluded.other_currency.orders += 1;
-            continue;
+        if order.totals.currency != self.restaurant.currency {
+            self.excluded.other_currency.orders += 1;
+            return Ok(());
         }
         let gross = order.totals.total;
         let left_out = match counted(order.status) {
             Counted::Sold => None,
-            Counted::Cancelled => Some(&mut excluded.cancelled),
-            Counted::Unpaid => Some(&mut excluded.unpaid),
-            Counted::AwaitingApproval => Some(&mut excluded.awaiting_approval),
+            Counted::Cancelled => Some(&mut self.excluded.cancelled),
+            Counted::Unpaid => Some(&mut self.excluded.unpaid),
+            Counted::AwaitingApproval => Some(&mut self.excluded.awaiting_approval),
         };
         if let Some(group) = left_out {
             group.orders += 1;
             group.gross = group.gross.checked_add(gross)?;
-            continue;
+            return Ok(());
         }
 
         let money = Money::from_gross_and_tax(gross, order.totals.tax)?;
-        totals.add_order(money)?;
-        by_day
+        self.totals.add_order(money)?;
+        self.by_day
             .get_mut(&order.business_date)
             .expect("every day of the range has a row")
             .add_order(money)?;
-        let hour = order.placed_at.to_zoned(tz.clone()).hour();
-        by_hour[usize::try_from(hour).expect("hours are 0 to 23")].add_order(money)?;
+        let hour = order.placed_at.to_zoned(self.tz.clone()).hour();
+        self.by_hour[usize::try_from(hour).expect("hours are 0 to 23")].add_order(money)?;
 
         for (line, money) in order.lines.iter().zip(line_money(order)?) {
-            let tally = by_item.entry(&line.item_id).or_insert_with(|| ItemTally {
-                name: line.name.clone(),
-                named_at: order.placed_at,
-                quantity: 0,
-                money: Figures::default(),
-            });
+            let tally = self
+                .by_item
+                .entry(line.item_id.clone())
+                .or_insert_with(|| ItemTally {
+                    name: line.name.clone(),
+                    named_at: order.placed_at,
+                    quantity: 0,
+                    money: Figures::default(),
+                });
             if order.placed_at > tally.named_at {
                 tally.name.clone_from(&line.name);
                 tally.named_at = order.placed_at;
@@ -310,39 +341,43 @@ pub fn summarize<'a>(
             tally.quantity += u64::from(line.quantity);
             tally.money.add_money(money)?;
         }
+        Ok(())
     }
 
-    let mut by_item: Vec<ItemSales> = by_item
-        .into_iter()
-        .map(|(id, tally)| ItemSales {
-            item_id: id.clone(),
-            name: tally.name,
-            quantity: tally.quantity,
-            net: tally.money.net,
-            tax: tally.money.tax,
-            gross: tally.money.gross,
-        })
-        .collect();
-    // Stable sort over id order: equal gross stays sorted by id.
-    by_item.sort_by_key(|item| std::cmp::Reverse(item.gross));
-
-    Ok(SalesReport {
-        from: range.from(),
-        to: range.to(),
-        currency: restaurant.currency,
-        time_zone: restaurant.time_zone.clone(),
-        totals,
-        by_day: by_day
+    pub fn finish(self) -> SalesReport {
+        let mut by_item: Vec<ItemSales> = self
+            .by_item
             .into_iter()
-            .map(|(day, figures)| DaySales { day, figures })
-            .collect(),
-        by_hour: (0u8..)
-            .zip(by_hour)
-            .map(|(hour, figures)| HourSales { hour, figures })
-            .collect(),
-        by_item,
-        excluded,
-    })
+            .map(|(item_id, tally)| ItemSales {
+                item_id,
+                name: tally.name,
+                quantity: tally.quantity,
+                net: tally.money.net,
+                tax: tally.money.tax,
+                gross: tally.money.gross,
+            })
+            .collect();
+        // A stable sort of a list in id order: equal gross stays by id.
+        by_item.sort_by_key(|item| std::cmp::Reverse(item.gross));
+        SalesReport {
+            from: self.range.from(),
+            to: self.range.to(),
+            currency: self.restaurant.currency,
+            time_zone: self.restaurant.time_zone.clone(),
+            totals: self.totals,
+            by_day: self
+                .by_day
+                .into_iter()
+                .map(|(day, figures)| DaySales { day, figures })
+                .collect(),
+            by_hour: (0u8..)
+                .zip(self.by_hour)
+                .map(|(hour, figures)| HourSales { hour, figures })
+                .collect(),
+            by_item,
+            excluded: self.excluded,
+        }
+    }
 }
 
 /// Each line's share of its order, summing exactly to the order's gross
