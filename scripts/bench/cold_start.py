@@ -278,7 +278,6 @@ def events_by_function(events_dir):
         "list-board-orders": api_event(events_dir, "list-board-orders.json"),
         # No cursor: refused (400) after the access check, before the store.
         "get-order-changes": staff_event(events_dir, "changes", "GET"),
-        "get-day-sales": staff_event(events_dir, "sales", "GET"),
         # An order that does not exist: 404 after the store read.
         "act-on-order": staff_event(
             events_dir, "orders/{order_id}/actions", "POST", body={"action": "ready"}
@@ -297,6 +296,8 @@ def events_by_function(events_dir):
         # The seeded table 7: a one-code PDF and a PNG.
         "get-qr-sheet": owner_event(events_dir, "qr-sheet", "GET"),
         "get-table-qr-code": owner_event(events_dir, "tables/{table_id}/qr.png", "GET", table_id="7"),
+        # Owner: a week's sales report (seven day queries).
+        "get-sales": api_event(events_dir, "get-sales.json"),
         "python-get-table": api_event(events_dir, "get-table.json"),
     }
 

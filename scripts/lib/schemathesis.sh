@@ -153,7 +153,7 @@ if token:
         *cart,
         "",
         "[[operations]]",
-        'include-operation-id = ["getMenu", "getOrder", "listBoardOrders", "getOrderChanges", "actOnOrder", "reprintOrder", "setAvailability", "getDaySales"]',
+        'include-operation-id = ["getMenu", "getOrder", "listBoardOrders", "getOrderChanges", "actOnOrder", "reprintOrder", "setAvailability", "getSales"]',
         "[operations.parameters]",
         restaurant_param,
     ]
@@ -215,7 +215,7 @@ routes = [
     ("POST", r"/restaurants/[^/]+/staff/orders/[^/]+/actions", "actOnOrder"),
     ("POST", r"/restaurants/[^/]+/staff/orders/[^/]+/reprint", "reprintOrder"),
     ("POST", r"/restaurants/[^/]+/staff/availability", "setAvailability"),
-    ("GET", r"/restaurants/[^/]+/staff/sales", "getDaySales"),
+    ("GET", r"/restaurants/[^/]+/owner/sales", "getSales"),
 ]
 counts = collections.defaultdict(collections.Counter)
 with open(hars[-1], encoding="utf-8") as f:

@@ -11,6 +11,7 @@ pub mod error;
 mod handlers;
 pub mod request;
 pub mod routes;
+pub mod sales_csv;
 pub mod state;
 pub mod views;
 

@@ -34,8 +34,8 @@ pub enum Route {
     ReprintOrder,
     /// Staff: 86 an item or option, or bring it back.
     SetAvailability,
-    /// Owner: the day's orders and takings.
-    GetDaySales,
+    /// Owner: sales by day, hour and item over a range (JSON or CSV).
+    GetSales,
     /// Owner: the restaurant file (settings, menu, tables) and its version.
     GetRestaurantFile,
     /// Owner: save a whole restaurant file.
@@ -64,7 +64,7 @@ pub const ROUTES: [Route; 20] = [
     Route::ActOnOrder,
     Route::ReprintOrder,
     Route::SetAvailability,
-    Route::GetDaySales,
+    Route::GetSales,
     Route::GetRestaurantFile,
     Route::SaveRestaurantFile,
     Route::ListOwnerTables,
@@ -82,7 +82,7 @@ impl Route {
             | Route::GetPickupTimes
             | Route::ListBoardOrders
             | Route::GetOrderChanges
-            | Route::GetDaySales
+            | Route::GetSales
             | Route::GetRestaurantFile
             | Route::ListOwnerTables
             | Route::GetQrSheet
@@ -115,7 +115,7 @@ impl Route {
             | Route::ActOnOrder
             | Route::ReprintOrder
             | Route::SetAvailability => AccessLevel::Staff,
-            Route::GetDaySales
+            Route::GetSales
             | Route::GetRestaurantFile
             | Route::SaveRestaurantFile
             | Route::ListOwnerTables
@@ -141,7 +141,7 @@ impl Route {
             Route::ActOnOrder => "/restaurants/{restaurant_id}/staff/orders/{order_id}/actions",
             Route::ReprintOrder => "/restaurants/{restaurant_id}/staff/orders/{order_id}/reprint",
             Route::SetAvailability => "/restaurants/{restaurant_id}/staff/availability",
-            Route::GetDaySales => "/restaurants/{restaurant_id}/staff/sales",
+            Route::GetSales => "/restaurants/{restaurant_id}/owner/sales",
             Route::GetRestaurantFile | Route::SaveRestaurantFile => {
                 "/restaurants/{restaurant_id}/owner/restaurant"
             }
@@ -168,7 +168,7 @@ impl Route {
             Route::ActOnOrder => "act-on-order",
             Route::ReprintOrder => "reprint-order",
             Route::SetAvailability => "set-availability",
-            Route::GetDaySales => "get-day-sales",
+            Route::GetSales => "get-sales",
             Route::GetRestaurantFile => "get-restaurant-file",
             Route::SaveRestaurantFile => "save-restaurant-file",
             Route::ListOwnerTables => "list-owner-tables",
@@ -228,7 +228,7 @@ handler_fns!(
     act_on_order,
     reprint_order,
     set_availability,
-    get_day_sales,
+    get_sales,
     get_restaurant_file,
     save_restaurant_file,
     list_owner_tables,
@@ -257,7 +257,7 @@ impl Route {
             Route::ActOnOrder => handler_fns::act_on_order,
             Route::ReprintOrder => handler_fns::reprint_order,
             Route::SetAvailability => handler_fns::set_availability,
-            Route::GetDaySales => handler_fns::get_day_sales,
+            Route::GetSales => handler_fns::get_sales,
             Route::GetRestaurantFile => handler_fns::get_restaurant_file,
             Route::SaveRestaurantFile => handler_fns::save_restaurant_file,
             Route::ListOwnerTables => handler_fns::list_owner_tables,

@@ -67,12 +67,7 @@ async fn staff_events_are_authorized_by_their_flattened_groups() {
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body.contains("\"other_restaurant\""), "{body}");
-    let (status, body) = send(
-        &state,
-        Route::GetDaySales,
-        event("get-day-sales-as-staff.json"),
-    )
-    .await;
+    let (status, body) = send(&state, Route::GetSales, event("get-sales-as-staff.json")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body.contains("\"owner_only\""), "{body}");
 }

@@ -218,9 +218,9 @@ async fn a_cognito_token_is_verified_with_its_jwks_and_its_flattened_groups_reac
     assert_eq!(body["restaurant"]["id"], "demo");
     assert_eq!(body["orders"], serde_json::json!([]));
     let sales = tabletap_api::handle(
-        Route::GetDaySales,
+        Route::GetSales,
         &state,
-        request(Route::GetDaySales, "demo", Some(flat.clone())),
+        request(Route::GetSales, "demo", Some(flat.clone())),
     )
     .await;
     assert_eq!(sales.status(), StatusCode::OK, "owners see the figures");

@@ -7,6 +7,7 @@ mod get_table;
 mod owner;
 mod place_dine_in_order;
 mod quote_cart;
+mod sales;
 mod staff;
 mod stripe_webhook;
 mod takeout;
@@ -20,9 +21,9 @@ pub use owner::{
 };
 pub use place_dine_in_order::place_dine_in_order;
 pub use quote_cart::quote_cart;
+pub use sales::get_sales;
 pub use staff::{
-    act_on_order, get_day_sales, get_order_changes, list_board_orders, reprint_order,
-    set_availability,
+    act_on_order, get_order_changes, list_board_orders, reprint_order, set_availability,
 };
 pub use stripe_webhook::stripe_webhook;
 pub use takeout::{get_pickup_times, place_takeout_order};

@@ -16,7 +16,7 @@ use tabletap_core::board::StaffAction;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::order::OrderStatus;
 
-fn invalid(code: &'static str, message: String) -> ApiError {
+pub(super) fn invalid(code: &'static str, message: String) -> ApiError {
     AppError::InvalidInput { code, message }.into()
 }
 
@@ -237,20 +237,4 @@ pub async fn set_availability(
             available: body.available,
         },
     ))
-}
-
-/// `GET .../staff/sales?day=...` (owners): the day's orders and takings.
-pub async fn get_day_sales(
-    state: &AppState,
-    request: &Request,
-) -> Result<Response<Body>, ApiError> {
-    let restaurant_id = restaurant_id(request)?;
-    let sales = staff::day_sales::day_sales(
-        &*state.store,
-        &*state.clock,
-        &restaurant_id,
-        day_param(request)?,
-    )
-    .await?;
-    Ok(json_response(StatusCode::OK, &sales))
 }

@@ -16,4 +16,5 @@ pub mod quote_cart;
 pub mod record_print_ack;
 pub mod redeliver_unprinted_tickets;
 pub mod rotate_table_token;
+pub mod sales_report;
 pub mod staff;

@@ -1,10 +1,9 @@
 //! The staff side: the orders board, its changes feed, bumps and cancels,
-//! reprints, 86, and the owner's day figures. Who may call these is
-//! decided before they run (tabletap-api checks the route's access level
-//! against the caller's roles); they take an already checked restaurant.
+//! reprints and 86. Who may call these is decided before they run
+//! (tabletap-api checks the route's access level against the caller's
+//! roles); they take an already checked restaurant.
 
 pub mod act_on_order;
-pub mod day_sales;
 pub mod list_board_orders;
 pub mod order_changes;
 pub mod reprint_tickets;

@@ -1,8 +1,8 @@
-//! Lambda function for `Route::GetDaySales`; see tabletap_api::routes.
+//! Lambda function for `Route::GetSales`; see tabletap_api::routes.
 
 use tabletap_api::Route;
 
-const ROUTE: Route = Route::GetDaySales;
+const ROUTE: Route = Route::GetSales;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
