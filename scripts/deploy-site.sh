@@ -59,7 +59,7 @@ PY
 # never gets an index.html whose files are not there yet. Files are not
 # content-hashed, so they are cached briefly and invalidated below.
 aws s3 sync site/ "s3://$bucket/" --delete \
-    --exclude index.html --exclude config.json \
+    --exclude index.html --exclude config.json --exclude "photos/*" \
     --cache-control "public, max-age=300"
 aws s3 cp site/index.html "s3://$bucket/index.html" \
     --cache-control "no-cache" --content-type "text/html; charset=utf-8"

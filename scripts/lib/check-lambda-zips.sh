@@ -31,6 +31,7 @@ say() { echo "check-lambda-zips: $*" >&2; }
 #   ses       the SES v2 client (receipts)
 #   iot       the IoT data plane client (kitchen tickets)
 #   sns       the SNS client (delivery alerts; its query API's version)
+#   s3        the S3 client (item photos; its endpoint rules' S3 Express)
 marker() {
     case "$1" in
         dynamodb) echo "DynamoDB_20120810" ;;
@@ -39,9 +40,10 @@ marker() {
         ses) echo "/v2/email/outbound-emails" ;;
         iot) echo "iotdata" ;;
         sns) echo "2010-03-31" ;;
+        s3) echo "s3express" ;;
     esac
 }
-PARTS="dynamodb ssm stripe ses iot sns"
+PARTS="dynamodb ssm stripe ses iot sns s3"
 
 # Binary -> the parts it must link; every other part it must not.
 expected_parts() {
@@ -51,6 +53,7 @@ expected_parts() {
         stripe-webhook) echo "dynamodb ssm" ;;
         dispatch) echo "dynamodb ses iot" ;;
         redeliver-tickets) echo "dynamodb iot sns" ;;
+        upload-photo) echo "dynamodb s3" ;;
         *) echo "dynamodb" ;;
     esac
 }

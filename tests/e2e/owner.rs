@@ -316,3 +316,108 @@ async fn the_qr_sheet_holds_every_current_link_and_a_rotated_code_is_refused_at_
     let decoded = qr::decode_sheet(&pdf, tabletap_qrsheet::Paper::A4, current.len(), dir.path());
     assert_eq!(decoded, current.into_iter().map(|(_, l)| l).collect());
 }
+
+#[tokio::test]
+async fn a_photo_upload_is_checked_kept_and_served() {
+    let owner = Owner::start().await;
+    let upload = |media: &'static str, bytes: Vec<u8>| {
+        owner
+            .server
+            .http
+            .post(owner.server.api("/restaurants/demo/owner/photos"))
+            .bearer_auth(&owner.token)
+            .header("content-type", media)
+            .body(bytes)
+            .send()
+    };
+    // A real PNG: table 1's QR code.
+    let png = owner
+        .get("/restaurants/demo/owner/tables/1/qr.png")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let response = upload("image/png", png.clone()).await.unwrap();
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    let url = body["url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with("/photos/demo/") && url.ends_with(".png"),
+        "{url}"
+    );
+    // The same photo again: the same name.
+    let again: Value = upload("image/png", png.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["url"], url.as_str());
+
+    let served = owner
+        .server
+        .http
+        .get(format!("{}{url}", owner.server.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert!(
+        served.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(served.bytes().await.unwrap().to_vec(), png);
+
+    // What is refused, and why.
+    for (media, bytes, status, code) in [
+        ("image/jpeg", png.clone(), 415, "photo_type_mismatch"),
+        (
+            "image/svg+xml",
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
+            415,
+            "unsupported_photo",
+        ),
+        (
+            "image/png",
+            b"<html>not a photo</html>".to_vec(),
+            415,
+            "unsupported_photo",
+        ),
+        (
+            "image/png",
+            [png.clone(), vec![0; 2 * 1024 * 1024]].concat(),
+            413,
+            "photo_too_large",
+        ),
+    ] {
+        let response = upload(media, bytes).await.unwrap();
+        assert_eq!(response.status(), status, "{media}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], code, "{media}: {body}");
+    }
+
+    // The item shows it once saved.
+    let (mut file, version) = owner.document().await;
+    file["categories"][0]["items"][0]["image_url"] = json!(url);
+    let (status, body) = owner
+        .save("application/json", file.to_string(), Some(&version))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let menu: Value = owner
+        .server
+        .http
+        .get(owner.server.api("/restaurants/demo/menu"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(menu["categories"][0]["items"][0]["image_url"], url.as_str());
+}

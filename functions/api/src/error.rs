@@ -88,6 +88,9 @@ impl ApiError {
                     AppError::KitchenUnavailable(_) => (S::SERVICE_UNAVAILABLE, "kitchen_unavailable", message),
                     AppError::KitchenNotConfigured => (S::SERVICE_UNAVAILABLE, "kitchen_not_configured", message),
                     AppError::SiteUrlNotConfigured => (S::SERVICE_UNAVAILABLE, "site_url_not_configured", message),
+                    AppError::Photo(e @ tabletap_core::photo::PhotoError::TooLarge { .. }) => (S::PAYLOAD_TOO_LARGE, e.code(), message),
+                    AppError::Photo(e) => (S::UNSUPPORTED_MEDIA_TYPE, e.code(), message),
+                    AppError::PhotosNotConfigured => (S::SERVICE_UNAVAILABLE, "photos_not_configured", message),
                     AppError::UnknownTable(_) => (S::NOT_FOUND, "unknown_table", message),
                     AppError::EditedElsewhere => (S::PRECONDITION_FAILED, "edited_elsewhere", message),
                     AppError::Store(StoreError::Unavailable(_)) => (

@@ -48,9 +48,11 @@ pub enum Route {
     GetQrSheet,
     /// Owner: one table's QR code (PNG).
     GetTableQrCode,
+    /// Owner: upload an item's photo.
+    UploadPhoto,
 }
 
-pub const ROUTES: [Route; 20] = [
+pub const ROUTES: [Route; 21] = [
     Route::GetTable,
     Route::GetMenu,
     Route::PlaceDineInOrder,
@@ -71,6 +73,7 @@ pub const ROUTES: [Route; 20] = [
     Route::RotateTableCode,
     Route::GetQrSheet,
     Route::GetTableQrCode,
+    Route::UploadPhoto,
 ];
 
 impl Route {
@@ -95,7 +98,8 @@ impl Route {
             | Route::ActOnOrder
             | Route::ReprintOrder
             | Route::SetAvailability
-            | Route::RotateTableCode => Method::POST,
+            | Route::RotateTableCode
+            | Route::UploadPhoto => Method::POST,
         }
     }
 
@@ -121,7 +125,8 @@ impl Route {
             | Route::ListOwnerTables
             | Route::RotateTableCode
             | Route::GetQrSheet
-            | Route::GetTableQrCode => AccessLevel::Owner,
+            | Route::GetTableQrCode
+            | Route::UploadPhoto => AccessLevel::Owner,
         }
     }
 
@@ -149,6 +154,7 @@ impl Route {
             Route::RotateTableCode => "/restaurants/{restaurant_id}/owner/tables/{table_id}/rotate",
             Route::GetQrSheet => "/restaurants/{restaurant_id}/owner/qr-sheet",
             Route::GetTableQrCode => "/restaurants/{restaurant_id}/owner/tables/{table_id}/qr.png",
+            Route::UploadPhoto => "/restaurants/{restaurant_id}/owner/photos",
         }
     }
 
@@ -175,6 +181,7 @@ impl Route {
             Route::RotateTableCode => "rotate-table-code",
             Route::GetQrSheet => "get-qr-sheet",
             Route::GetTableQrCode => "get-table-qr-code",
+            Route::UploadPhoto => "upload-photo",
         }
     }
 }
@@ -185,6 +192,8 @@ impl Route {
     pub fn max_body_bytes(self) -> usize {
         match self {
             Route::SaveRestaurantFile => crate::request::MAX_FILE_BYTES,
+            // Refused above 2 MB by the use case with its own message.
+            Route::UploadPhoto => tabletap_core::photo::MAX_PHOTO_BYTES + 64 * 1024,
             _ => crate::request::MAX_BODY_BYTES,
         }
     }
@@ -235,6 +244,7 @@ handler_fns!(
     rotate_table_code,
     get_qr_sheet,
     get_table_qr_code,
+    upload_photo,
 );
 
 impl Route {
@@ -264,6 +274,7 @@ impl Route {
             Route::RotateTableCode => handler_fns::rotate_table_code,
             Route::GetQrSheet => handler_fns::get_qr_sheet,
             Route::GetTableQrCode => handler_fns::get_table_qr_code,
+            Route::UploadPhoto => handler_fns::upload_photo,
         }
     }
 }

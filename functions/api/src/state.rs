@@ -4,7 +4,7 @@
 use crate::cors::Cors;
 use std::sync::Arc;
 use tabletap_app::payments::{PaymentGateway, WebhookVerifier};
-use tabletap_app::ports::{Clock, KitchenPublisher, Store};
+use tabletap_app::ports::{Clock, KitchenPublisher, PhotoStore, Store};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -19,6 +19,8 @@ pub struct AppState {
     /// The diner site's address, the base of every table link
     /// (`<site>/t/<token>`); `None` where no route makes links.
     pub site_url: Option<String>,
+    /// Where item photos go (the upload route only).
+    pub photos: Option<Arc<dyn PhotoStore>>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             payments: Payments::default(),
             kitchen: None,
             site_url: None,
+            photos: None,
         }
     }
 }

@@ -78,6 +78,11 @@ pub enum AppError {
     /// not given (TABLETAP_SITE_URL in AWS).
     #[error("The site's address is not set up here, so table links cannot be made.")]
     SiteUrlNotConfigured,
+    #[error(transparent)]
+    Photo(#[from] tabletap_core::photo::PhotoError),
+    /// This process has no photo store (a misconfigured function).
+    #[error("Photo uploads are not set up here.")]
+    PhotosNotConfigured,
     /// An owner route named a table the restaurant does not have.
     #[error("There is no table {0:?} in this restaurant.")]
     UnknownTable(String),

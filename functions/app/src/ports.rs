@@ -309,6 +309,22 @@ pub trait KitchenPublisher: Send + Sync {
     async fn publish(&self, topic: &str, payload: &[u8]) -> Result<(), DeliveryError>;
 }
 
+/// Where item photos are kept: the site's bucket in AWS (served by its
+/// CloudFront distribution under `/photos/`), the data folder locally
+/// (served by the local server).
+#[async_trait]
+pub trait PhotoStore: Send + Sync {
+    /// Keeps `bytes` under `key` (`photos/<restaurant>/<hash>.<ext>`,
+    /// content-derived, so writing it again is harmless); returns the
+    /// address the site shows it at.
+    async fn put_photo(
+        &self,
+        key: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<String, StoreError>;
+}
+
 /// A receipt ready to send: both parts already rendered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutgoingEmail {

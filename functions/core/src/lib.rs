@@ -15,6 +15,7 @@ pub mod money;
 pub mod money_format;
 pub mod order;
 pub mod payment;
+pub mod photo;
 pub mod restaurant;
 pub mod sales;
 pub mod staff;

@@ -7,7 +7,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use tabletap_api::cors::Cors;
 use tabletap_api::{AppState, Handler, Payments, Route};
-use tabletap_app::ports::{KitchenPublisher, SystemClock};
+use tabletap_app::ports::KitchenPublisher;
 
 /// Serves `route` with `handler` (its own, picked at compile time by the
 /// caller: `const { ROUTE.handler() }`), without payment ports.
@@ -35,18 +35,44 @@ pub async fn run_with_ports(
     )
         -> Result<(Payments, Option<Arc<dyn KitchenPublisher>>), lambda_http::Error>,
 ) -> Result<(), lambda_http::Error> {
+    run_with_state(route, handler, async |aws, state| {
+        let (payments, kitchen) = ports(aws).await?;
+        state.payments = payments;
+        state.kitchen = kitchen;
+        Ok(())
+    })
+    .await
+}
+
+/// Like [`run`], with the site bucket's photo store (upload-photo; the
+/// bucket is `TABLETAP_PHOTO_BUCKET`).
+pub async fn run_with_photos(route: Route, handler: Handler) -> Result<(), lambda_http::Error> {
+    run_with_state(route, handler, async |aws, state| {
+        let bucket = crate::required_env("TABLETAP_PHOTO_BUCKET", "the bucket item photos go to")?;
+        let photos = tabletap_photos_s3::S3Photos::new(aws_sdk_s3::Client::new(aws), bucket);
+        state.photos = Some(Arc::new(photos));
+        Ok(())
+    })
+    .await
+}
+
+/// Serves `route` with `handler` on a state built once at cold start: the
+/// store, CORS and site address from the configuration, then whatever
+/// else the function needs, set by `configure`.
+pub async fn run_with_state(
+    route: Route,
+    handler: Handler,
+    configure: impl AsyncFnOnce(&SdkConfig, &mut AppState) -> Result<(), lambda_http::Error>,
+) -> Result<(), lambda_http::Error> {
     init_logging();
     let config = Config::from_env()?;
     let aws = aws_config().await;
-    let (payments, kitchen) = ports(&aws).await?;
-    let state = AppState {
-        store: Arc::new(store(&aws, &config)),
-        clock: Arc::new(SystemClock),
+    let mut state = AppState {
         cors: Cors::from_list(&config.allowed_origins),
-        payments,
-        kitchen,
         site_url: config.site_url.clone(),
+        ..AppState::new(Arc::new(store(&aws, &config)))
     };
+    configure(&aws, &mut state).await?;
     let state = &state;
     lambda_http::run(lambda_http::service_fn(move |request| async move {
         Ok::<_, Infallible>(tabletap_api::serve(route, handler, state, request).await)

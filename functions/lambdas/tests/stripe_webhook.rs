@@ -62,6 +62,7 @@ impl Harness {
             },
             kitchen: None,
             site_url: None,
+            photos: None,
         };
         Self {
             state,

@@ -8,6 +8,7 @@ mod http_bridge;
 mod kitchen;
 mod outbox;
 mod payments;
+mod photos;
 mod qr_sheet;
 mod remote;
 mod seed;

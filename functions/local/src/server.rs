@@ -61,6 +61,9 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         payments: payments.payments.clone(),
         kitchen: Some(kitchen.publisher.clone()),
         site_url: Some(public_url.clone()),
+        photos: Some(Arc::new(crate::photos::FolderPhotos {
+            root: data_dir.to_owned(),
+        })),
     };
     let staff = StaffAuth {
         users: Arc::new(UserStore::open(data_dir)?),
@@ -70,7 +73,7 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         Some(demo) => Some(crate::staff::demo_login(&staff.users, data_dir, demo)?),
         None => None,
     };
-    let app = router(state.clone(), &args, &payments, &staff);
+    let app = router(state.clone(), &args, &payments, &staff, data_dir);
     tokio::spawn(expire_unpaid_orders_every_minute(store.clone()));
     let outbox = Outbox::new(data_dir.join("outbox"), &args.receipt_from)?;
     let clock = SystemClock;
@@ -139,6 +142,7 @@ fn router(
     args: &ServeArgs,
     payments: &LocalPayments,
     staff: &StaffAuth,
+    data_dir: &std::path::Path,
 ) -> Router {
     let mut api = Router::new()
         // Local mode's stand-in for Cognito (staff/mod.rs).
@@ -199,8 +203,23 @@ fn router(
     // Table links and the takeout page are client-side pages of the site.
     let index = args.site_dir.join("index.html");
     let site = ServeDir::new(&args.site_dir).fallback(ServeFile::new(&index));
+    // Item photos (photos.rs): content-named files, so cached for good.
+    let photos = Router::new()
+        .fallback_service(ServeDir::new(data_dir.join("photos")))
+        .layer(axum::middleware::map_response(
+            |mut response: Response| async move {
+                if response.status().is_success() {
+                    response.headers_mut().insert(
+                        axum::http::header::CACHE_CONTROL,
+                        axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+                    );
+                }
+                response
+            },
+        ));
     Router::new()
         .nest("/api", api)
+        .nest_service("/photos", photos)
         .route("/config.json", get(move || site_config(site_payments)))
         .fallback_service(site)
         .with_state(state)

@@ -101,6 +101,22 @@ export async function mount(container, ctx) {
   render();
 }
 
+/**
+ * A phone's photo made fit for the menu: at most 1600 pixels on its long
+ * side, as a JPEG (a few hundred KB). Small JPEG, PNG and WebP files are
+ * sent as they are.
+ */
+async function shrink(file) {
+  if (file.size <= 600 * 1024 && ["image/jpeg", "image/png", "image/webp"].includes(file.type)) return file;
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("This photo could not be read."))), "image/jpeg", 0.85));
+}
+
 /** The dialog that edits one item (a copy; nothing changes until "Done"). */
 function itemDialog(ctx) {
   let item = null;
@@ -134,6 +150,30 @@ function itemDialog(ctx) {
     return box;
   }
 
+  /** The photo: uploaded from the phone (shrunk first), or an address. */
+  function photoField() {
+    const address = h("input", { name: "image_url", value: item.image_url ?? "", attrs: { "aria-label": "Photo address" }, placeholder: "/photos/... or https://..." });
+    const preview = h("img", { className: "photo-preview", alt: "", hidden: !item.image_url, src: item.image_url || "" });
+    const status = h("span", { className: "muted small", attrs: { role: "status" } });
+    const upload = h("input", { type: "file", accept: "image/jpeg,image/png,image/webp", attrs: { "aria-label": "Upload a photo" },
+      on: { change: async (event) => {
+        const file = event.target.files[0];
+        if (!file) return;
+        status.textContent = "Uploading…";
+        try {
+          const blob = await shrink(file);
+          const { data } = await ctx.request(`/restaurants/${ctx.restaurantId}/owner/photos`, { method: "POST", raw: blob, headers: { "content-type": blob.type } });
+          address.value = data.url;
+          preview.src = data.url;
+          preview.hidden = false;
+          status.textContent = `Uploaded (${Math.max(1, Math.round(data.bytes / 1024))} KB). Press Done, then save.`;
+        } catch (error) {
+          status.textContent = error.message;
+        }
+      } } });
+    return h("div", { className: "field" }, "Photo", h("div", { className: "row" }, preview, upload), address, status);
+  }
+
   function render() {
     const groupsBox = h("div");
     const renderGroups = () => fill(groupsBox, item.option_groups.map((g) => groupEditor(g, item.option_groups)));
@@ -146,7 +186,7 @@ function itemDialog(ctx) {
         field("Station (printer)", h("input", { name: "station", value: item.station, attrs: { list: "station-list" } })),
         field("Tax rate (%)", h("input", { name: "tax_rate", value: item.tax_rate ?? "", inputMode: "decimal", placeholder: ctx.doc.file.restaurant.default_tax_rate }))),
       field("Description", h("textarea", { name: "description", value: item.description ?? "", maxLength: 500 })),
-      field("Photo address (https:// or /photos/...)", h("input", { name: "image_url", value: item.image_url ?? "", type: "url" })),
+      photoField(),
       checks("Allergens", ALLERGENS, item.allergens ?? [], "allergens"),
       checks("Dietary", DIETARY, item.dietary ?? [], "dietary"),
       h("label", { className: "checks" }, h("input", { type: "checkbox", name: "available", checked: item.available !== false }), "Available (untick for sold out)"),

@@ -80,6 +80,12 @@ test("an owner changes a price and adds an item with a required option; diners s
   await dialog.getByRole("button", { name: "Add option", exact: true }).click();
   await dialog.getByLabel("Option name").nth(1).fill("Amaretto");
   await dialog.getByLabel(/Extra price of/).nth(1).fill("1.50");
+  // A photo from the phone (a tiny PNG here): uploaded, its address filled in.
+  const PNG_1PX = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  await dialog.getByLabel("Upload a photo").setInputFiles({ name: "affogato.png", mimeType: "image/png", buffer: PNG_1PX });
+  await dialog.getByText(/^Uploaded \(/).waitFor();
+  const photoUrl = await dialog.getByLabel("Photo address").inputValue();
+  assert.match(photoUrl, /^\/photos\/demo\/[0-9a-f]{32}\.png$/);
   await screenshot(page, "owner-item-dialog");
   await dialog.getByRole("button", { name: "Done" }).click();
   await page.getByRole("button", { name: "Save changes" }).click();
@@ -90,6 +96,10 @@ test("an owner changes a price and adds an item with a required option; diners s
   const diner = await phonePage(browser, server);
   await diner.goto(server.url + server.tables["Table 4"].path);
   await diner.locator("#i-espresso").getByText("2,80 €").waitFor();
+  const thumb = diner.locator("#i-affogato img");
+  assert.equal(await thumb.getAttribute("src"), photoUrl);
+  await thumb.scrollIntoViewIfNeeded();
+  await diner.waitForFunction(() => document.querySelector("#i-affogato img")?.naturalWidth > 0);
   await diner.getByRole("button", { name: "Affogato", exact: true }).click();
   const sheet = diner.locator("#item-sheet");
   await sheet.getByText("Liqueur").waitFor();
@@ -136,6 +146,7 @@ test("the settings page saves the restaurant's name, and a stale save is refused
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByText(/changed since you opened it/).waitFor();
   await page.getByRole("button", { name: "Reload" }).click();
+  await page.getByRole("heading", { name: "Trattoria Demo & Bar" }).waitFor();
   assert.equal(await page.locator("#setting-name").inputValue(), "Trattoria Demo & Bar");
   assert.deepEqual([...page.errors, ...other.errors], []);
 });

@@ -17,7 +17,7 @@ pub use get_order::get_order;
 pub use get_table::get_table;
 pub use owner::{
     get_qr_sheet, get_restaurant_file, get_table_qr_code, list_owner_tables, rotate_table_code,
-    save_restaurant_file,
+    save_restaurant_file, upload_photo,
 };
 pub use place_dine_in_order::place_dine_in_order;
 pub use quote_cart::quote_cart;

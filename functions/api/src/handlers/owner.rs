@@ -257,3 +257,23 @@ pub async fn get_table_qr_code(
     );
     Ok(response)
 }
+
+/// `POST .../owner/photos` with the photo as the body (`Content-Type:
+/// image/jpeg`, `image/png` or `image/webp`): 201 with the address to use
+/// as an item's `image_url`.
+pub async fn upload_photo(state: &AppState, request: &Request) -> Result<Response<Body>, ApiError> {
+    let id = restaurant_id(request)?;
+    let photos = state
+        .photos
+        .as_deref()
+        .ok_or(AppError::PhotosNotConfigured)?;
+    let media = content_type(request);
+    let uploaded = tabletap_app::use_cases::owner::photos::upload_photo(
+        photos,
+        &id,
+        media.as_deref(),
+        request.body().as_ref(),
+    )
+    .await?;
+    Ok(json_response(StatusCode::CREATED, &uploaded))
+}
