@@ -6,7 +6,7 @@ use lambda_http::{Body, Response};
 use serde::Serialize;
 use tabletap_app::AppError;
 use tabletap_app::payments::{PaymentGatewayError, WebhookRejection};
-use tabletap_app::ports::StoreError;
+use tabletap_app::ports::{DirectoryError, StoreError};
 use tabletap_core::cart::CartError;
 
 /// A failure at the HTTP boundary (before a use case runs) or inside one.
@@ -93,6 +93,21 @@ impl ApiError {
                     AppError::PhotosNotConfigured => (S::SERVICE_UNAVAILABLE, "photos_not_configured", message),
                     AppError::UnknownTable(_) => (S::NOT_FOUND, "unknown_table", message),
                     AppError::EditedElsewhere => (S::PRECONDITION_FAILED, "edited_elsewhere", message),
+                    AppError::StaffDirectoryNotConfigured => (S::SERVICE_UNAVAILABLE, "staff_directory_not_configured", message),
+                    AppError::StaffDirectory(DirectoryError::Unavailable(_)) => (
+                        S::SERVICE_UNAVAILABLE,
+                        "staff_directory_unavailable",
+                        "We could not reach the sign-in service. Nothing was changed; please try again in a moment.".into(),
+                    ),
+                    AppError::StaffDirectory(DirectoryError::Refused(_)) => (S::BAD_REQUEST, "invitation_refused", message),
+                    AppError::StaffDirectory(DirectoryError::Failed(_)) => (
+                        S::INTERNAL_SERVER_ERROR,
+                        "internal_error",
+                        "Something went wrong on our side. Reload the list to see what changed, and try again later.".into(),
+                    ),
+                    AppError::InvalidEmail(_) => (S::BAD_REQUEST, "invalid_email", message),
+                    AppError::StaffMemberNotFound(_) => (S::NOT_FOUND, "staff_member_not_found", message),
+                    AppError::LastOwner(_) => (S::CONFLICT, "last_owner", message),
                     AppError::Store(StoreError::Unavailable(_)) => (
                         S::SERVICE_UNAVAILABLE,
                         "service_unavailable",

@@ -50,9 +50,15 @@ pub enum Route {
     GetTableQrCode,
     /// Owner: upload an item's photo.
     UploadPhoto,
+    /// Owner: who may sign in for the restaurant, with role and status.
+    ListStaff,
+    /// Owner: invite someone by email, or change a member's role.
+    InviteStaff,
+    /// Owner: take a member's roles in the restaurant.
+    RemoveStaff,
 }
 
-pub const ROUTES: [Route; 21] = [
+pub const ROUTES: [Route; 24] = [
     Route::GetTable,
     Route::GetMenu,
     Route::PlaceDineInOrder,
@@ -74,6 +80,9 @@ pub const ROUTES: [Route; 21] = [
     Route::GetQrSheet,
     Route::GetTableQrCode,
     Route::UploadPhoto,
+    Route::ListStaff,
+    Route::InviteStaff,
+    Route::RemoveStaff,
 ];
 
 impl Route {
@@ -89,7 +98,8 @@ impl Route {
             | Route::GetRestaurantFile
             | Route::ListOwnerTables
             | Route::GetQrSheet
-            | Route::GetTableQrCode => Method::GET,
+            | Route::GetTableQrCode
+            | Route::ListStaff => Method::GET,
             Route::SaveRestaurantFile => Method::PUT,
             Route::PlaceDineInOrder
             | Route::QuoteCart
@@ -99,7 +109,9 @@ impl Route {
             | Route::ReprintOrder
             | Route::SetAvailability
             | Route::RotateTableCode
-            | Route::UploadPhoto => Method::POST,
+            | Route::UploadPhoto
+            | Route::InviteStaff => Method::POST,
+            Route::RemoveStaff => Method::DELETE,
         }
     }
 
@@ -127,6 +139,7 @@ impl Route {
             | Route::GetQrSheet
             | Route::GetTableQrCode
             | Route::UploadPhoto => AccessLevel::Owner,
+            Route::ListStaff | Route::InviteStaff | Route::RemoveStaff => AccessLevel::Owner,
         }
     }
 
@@ -155,6 +168,8 @@ impl Route {
             Route::GetQrSheet => "/restaurants/{restaurant_id}/owner/qr-sheet",
             Route::GetTableQrCode => "/restaurants/{restaurant_id}/owner/tables/{table_id}/qr.png",
             Route::UploadPhoto => "/restaurants/{restaurant_id}/owner/photos",
+            Route::ListStaff | Route::InviteStaff => "/restaurants/{restaurant_id}/owner/staff",
+            Route::RemoveStaff => "/restaurants/{restaurant_id}/owner/staff/{username}",
         }
     }
 
@@ -182,6 +197,9 @@ impl Route {
             Route::GetQrSheet => "get-qr-sheet",
             Route::GetTableQrCode => "get-table-qr-code",
             Route::UploadPhoto => "upload-photo",
+            Route::ListStaff => "list-staff",
+            Route::InviteStaff => "invite-staff",
+            Route::RemoveStaff => "remove-staff",
         }
     }
 }
@@ -245,6 +263,9 @@ handler_fns!(
     get_qr_sheet,
     get_table_qr_code,
     upload_photo,
+    list_staff,
+    invite_staff,
+    remove_staff,
 );
 
 impl Route {
@@ -275,6 +296,9 @@ impl Route {
             Route::GetQrSheet => handler_fns::get_qr_sheet,
             Route::GetTableQrCode => handler_fns::get_table_qr_code,
             Route::UploadPhoto => handler_fns::upload_photo,
+            Route::ListStaff => handler_fns::list_staff,
+            Route::InviteStaff => handler_fns::invite_staff,
+            Route::RemoveStaff => handler_fns::remove_staff,
         }
     }
 }

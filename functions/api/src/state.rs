@@ -4,7 +4,7 @@
 use crate::cors::Cors;
 use std::sync::Arc;
 use tabletap_app::payments::{PaymentGateway, WebhookVerifier};
-use tabletap_app::ports::{Clock, KitchenPublisher, PhotoStore, Store};
+use tabletap_app::ports::{Clock, KitchenPublisher, PhotoStore, StaffDirectory, Store};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,11 +21,15 @@ pub struct AppState {
     pub site_url: Option<String>,
     /// Where item photos go (the upload route only).
     pub photos: Option<Arc<dyn PhotoStore>>,
+    /// Who may sign in for a restaurant, and as what (Cognito in AWS, the
+    /// local user store locally); `None` in functions that do not manage
+    /// staff (their staff routes answer `staff_directory_not_configured`).
+    pub staff_directory: Option<Arc<dyn StaffDirectory>>,
 }
 
 impl AppState {
     /// A state with only a store and the system clock: no CORS origins,
-    /// payments, kitchen or site address. Set the fields a process needs.
+    /// payments, kitchen, site address or staff directory. Set the fields a process needs.
     pub fn new(store: Arc<dyn Store>) -> Self {
         Self {
             store,
@@ -35,6 +39,7 @@ impl AppState {
             kitchen: None,
             site_url: None,
             photos: None,
+            staff_directory: None,
         }
     }
 }

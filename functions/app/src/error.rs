@@ -3,7 +3,7 @@
 
 use crate::idempotency::BadIdempotencyKey;
 use crate::payments::{PaymentGatewayError, WebhookRejection};
-use crate::ports::StoreError;
+use crate::ports::{DirectoryError, StoreError};
 use tabletap_core::cart::CartError;
 use tabletap_core::limits::LimitReached;
 use tabletap_core::takeout::TakeoutError;
@@ -92,6 +92,20 @@ pub enum AppError {
         "The restaurant was changed since you opened it (perhaps a dish was marked sold out on the board). Nothing was saved: reload, then make your change again."
     )]
     EditedElsewhere,
+    /// This process has no staff directory (a misconfigured function).
+    #[error("Staff management is not set up here.")]
+    StaffDirectoryNotConfigured,
+    #[error(transparent)]
+    StaffDirectory(#[from] DirectoryError),
+    #[error(transparent)]
+    InvalidEmail(#[from] tabletap_core::staff::InvalidEmail),
+    #[error("{0:?} has no role in this restaurant.")]
+    StaffMemberNotFound(String),
+    /// A restaurant always keeps an owner: nobody could manage it otherwise.
+    #[error(
+        "{0} is the restaurant's only owner. Make someone else an owner first; then {0} can step down or leave."
+    )]
+    LastOwner(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A bug or broken data: logged in full, shown to nobody.

@@ -13,6 +13,7 @@ use tabletap_core::menu::Menu;
 use tabletap_core::order::{Order, OrderId, OrderStatus, StatusChange};
 use tabletap_core::payment::OrderPayment;
 use tabletap_core::restaurant::Restaurant;
+use tabletap_core::staff::{EmailAddress, Role};
 use tabletap_core::table::{Table, TokenLookup};
 use tabletap_core::token::TableToken;
 
@@ -339,4 +340,147 @@ pub struct OutgoingEmail {
 #[async_trait]
 pub trait ReceiptMailer: Send + Sync {
     async fn send(&self, email: &OutgoingEmail) -> Result<(), DeliveryError>;
+}
+
+// ------------------------------------------------------------------ staff --
+
+/// Where a member of staff stands with their account, as the directory
+/// reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberStatus {
+    /// Invited and not signed in yet: in AWS they must replace the emailed
+    /// temporary password at first sign-in; locally they have not used the
+    /// password the owner handed over.
+    Invited,
+    /// Has signed in with a password of their own.
+    Active,
+    /// Must reset their password before signing in again.
+    PasswordResetRequired,
+    /// The account cannot sign in at all (disabled by an administrator).
+    Disabled,
+    /// A state this version does not know (a newer Cognito status).
+    Unknown,
+}
+
+impl MemberStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberStatus::Invited => "invited",
+            MemberStatus::Active => "active",
+            MemberStatus::PasswordResetRequired => "password_reset_required",
+            MemberStatus::Disabled => "disabled",
+            MemberStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// One person with a role in a restaurant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffMember {
+    /// The directory's name for the account, the token's `cognito:username`:
+    /// in a Cognito pool that signs in by email a generated id, locally the
+    /// sign-in name. What removing someone names.
+    pub username: String,
+    /// The token's `sub`, when the directory reports it.
+    pub subject: Option<String>,
+    /// The address they sign in with and were invited at; `None` for a
+    /// local account named otherwise (`staff add --username anna`).
+    pub email: Option<String>,
+    /// Their role here; someone in both groups is an owner.
+    pub role: Role,
+    pub status: MemberStatus,
+}
+
+impl StaffMember {
+    /// Whether `name` is this member: their username or their email.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.username == name
+            || self
+                .email
+                .as_deref()
+                .is_some_and(|email| email.eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// Someone to give a role in a restaurant they have no role in yet.
+#[derive(Clone, Debug)]
+pub struct NewMember<'a> {
+    pub restaurant_id: &'a RestaurantId,
+    /// For the invitation's wording.
+    pub restaurant_name: &'a str,
+    pub email: &'a EmailAddress,
+    pub role: Role,
+}
+
+/// What inviting someone did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invitation {
+    /// A new account. Cognito emailed its temporary password
+    /// (`temporary_password` is `None`); local mode has no mail service, so
+    /// it hands the password back to be shown to the owner once.
+    NewAccount {
+        member: StaffMember,
+        temporary_password: Option<String>,
+    },
+    /// The person already had an account (perhaps in another restaurant):
+    /// only the role here was added, and no email was sent.
+    ExistingAccount { member: StaffMember },
+}
+
+impl Invitation {
+    pub fn member(&self) -> &StaffMember {
+        match self {
+            Invitation::NewAccount { member, .. } | Invitation::ExistingAccount { member } => {
+                member
+            }
+        }
+    }
+}
+
+/// A staff directory call that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    /// Throttled, timed out, or the directory is briefly away: try again.
+    #[error("the staff directory is unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    /// The directory refused what was asked of it (an address it will not
+    /// take); the message says why, for the owner.
+    #[error("{0}")]
+    Refused(String),
+    /// Anything else (a missing permission, a missing pool): needs a fix
+    /// of the deployment, not a retry.
+    #[error("the staff directory failed")]
+    Failed(#[source] anyhow::Error),
+}
+
+/// The people who may sign in for a restaurant and their roles, as groups
+/// `<restaurant>:staff` and `<restaurant>:owner`: Cognito's user pool in
+/// AWS, the local user store in local mode. An account is global (one
+/// person may work in several restaurants); every call here touches only
+/// this restaurant's groups.
+#[async_trait]
+pub trait StaffDirectory: Send + Sync {
+    /// Everyone with a role in the restaurant.
+    async fn list_members(
+        &self,
+        restaurant: &RestaurantId,
+    ) -> Result<Vec<StaffMember>, DirectoryError>;
+
+    /// Gives the person the role in the restaurant, creating their account
+    /// (with a temporary password) if they have none.
+    async fn invite(&self, member: &NewMember<'_>) -> Result<Invitation, DirectoryError>;
+
+    /// Moves a member to `role`: into its group first, then out of the
+    /// other, so they never have no role on the way.
+    async fn set_role(
+        &self,
+        restaurant: &RestaurantId,
+        username: &str,
+        role: Role,
+    ) -> Result<(), DirectoryError>;
+
+    /// Takes every role in the restaurant from the member. The account
+    /// stays: they may work elsewhere.
+    async fn remove(&self, restaurant: &RestaurantId, username: &str)
+    -> Result<(), DirectoryError>;
 }

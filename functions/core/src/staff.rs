@@ -158,6 +158,73 @@ pub fn parse_flattened_groups(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The address a member of staff signs in with and gets their invitation
+/// at. Parsed once at the boundary, so an invitation can only name a
+/// plausible address; trimmed and lower-cased, because the directories
+/// (Cognito, the local user store) compare names exactly and people type
+/// capitals. Only the characters real addresses use (no quoted local
+/// parts, no IP-literal domains): an owner typing a colleague's address
+/// never needs more, and a refused one is answered with what to fix.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct EmailAddress(String);
+
+/// Longest address accepted: Cognito's limit for a username.
+pub const MAX_EMAIL_CHARS: usize = 128;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error(
+    "{0:?} is not an email address: the person signs in with it and gets their temporary password there (like anna@example.com)."
+)]
+pub struct InvalidEmail(pub String);
+
+impl EmailAddress {
+    pub fn parse(text: &str) -> Result<Self, InvalidEmail> {
+        let address = text.trim().to_ascii_lowercase();
+        let invalid = || InvalidEmail(text.to_owned());
+        if address.len() > MAX_EMAIL_CHARS {
+            return Err(invalid());
+        }
+        let (local, domain) = address.split_once('@').ok_or_else(invalid)?;
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = labels.len() >= 2
+            && labels.iter().all(|label| {
+                (1..=63).contains(&label.len())
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+        if local_ok && domain_ok {
+            Ok(Self(address))
+        } else {
+            Err(invalid())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +288,40 @@ mod tests {
             Err(AccessDenied::OtherRestaurant)
         );
         assert_eq!(Role::Owner.group(&r("demo")), "demo:owner");
+    }
+
+    #[test]
+    fn email_addresses_are_trimmed_lower_cased_and_plausible() {
+        assert_eq!(
+            EmailAddress::parse("  Anna.Cook+kitchen@Trattoria.Example ")
+                .unwrap()
+                .as_str(),
+            "anna.cook+kitchen@trattoria.example"
+        );
+        assert!(EmailAddress::parse("o'neil@pub.co.uk").is_ok());
+        for bad in [
+            "",
+            "owner",
+            "owner@",
+            "@x.com",
+            "owner@localhost",
+            "a b@x.com",
+            "a@b@x.com",
+            ".anna@x.com",
+            "an..na@x.com",
+            "anna@-x.com",
+            "anna@x.c0m",
+            "anna@x..com",
+            "an\nna@x.com",
+            "<anna@x.com>",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(InvalidEmail(bad.to_owned())),
+                "{bad:?}"
+            );
+        }
+        let long = format!("{}@example.com", "a".repeat(MAX_EMAIL_CHARS));
+        assert!(EmailAddress::parse(&long).is_err());
     }
 }

@@ -63,6 +63,7 @@ impl Harness {
             kitchen: None,
             site_url: None,
             photos: None,
+            staff_directory: None,
         };
         Self {
             state,

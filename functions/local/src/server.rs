@@ -64,6 +64,7 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         photos: Some(Arc::new(crate::photos::FolderPhotos {
             root: data_dir.to_owned(),
         })),
+        staff_directory: None,
     };
     let staff = StaffAuth {
         users: Arc::new(UserStore::open(data_dir)?),

@@ -5,6 +5,7 @@ mod get_menu;
 mod get_order;
 mod get_table;
 mod owner;
+mod owner_staff;
 mod place_dine_in_order;
 mod quote_cart;
 mod sales;
@@ -19,6 +20,7 @@ pub use owner::{
     get_qr_sheet, get_restaurant_file, get_table_qr_code, list_owner_tables, rotate_table_code,
     save_restaurant_file, upload_photo,
 };
+pub use owner_staff::{invite_staff, list_staff, remove_staff};
 pub use place_dine_in_order::place_dine_in_order;
 pub use quote_cart::quote_cart;
 pub use sales::get_sales;
