@@ -3,7 +3,7 @@
 //! local CLI (`tabletap-local`) and the owner pages.
 
 use crate::aws::{self, AwsArgs};
-use crate::owners::{self, Invitation};
+use crate::owners;
 use crate::stack::{Target, TargetArgs};
 use crate::store;
 use anyhow::{Context, bail};
@@ -11,10 +11,13 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use tabletap_app::ports::{RestaurantStore, TableStore};
 use tabletap_app::use_cases::import_restaurant::{check_restaurant_file, import_restaurant};
+use tabletap_app::use_cases::owner::staff::invite_or_change_role;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::restaurant::Restaurant;
+use tabletap_core::staff::{EmailAddress, Role};
 use tabletap_qrsheet::command::SheetArgs;
 use tabletap_qrsheet::{Sheet, table_link, table_order};
+use tabletap_staff_cognito::CognitoStaffDirectory;
 use tabletap_store_dynamodb::DynamoDbStore;
 
 #[derive(Parser, Debug)]
@@ -95,25 +98,22 @@ impl Cli {
             }
             Command::CreateOwner { restaurant, email } => {
                 let restaurant = RestaurantId::parse(restaurant)?;
-                owners::check_email(&email)?;
+                let email = EmailAddress::parse(&email)?;
                 let store = open_store().await?;
-                let found = existing_restaurant(&store, &restaurant).await?;
+                existing_restaurant(&store, &restaurant).await?;
                 let pool = target.user_pool_id()?;
                 let cognito = aws_sdk_cognitoidentityprovider::Client::new(&config);
                 owners::check_pool(&cognito, pool, &target.region).await?;
-                let invitation =
-                    owners::create_owner(&cognito, pool, &restaurant, &found.name, &email).await?;
-                let group = owners::owner_group(&restaurant);
-                match invitation {
-                    Invitation::Sent => println!(
-                        "Created owner {email} in group {group} of user pool {pool}. Cognito \
-                         emailed them a temporary password; they choose their own at first sign-in."
-                    ),
-                    Invitation::AlreadyUser => println!(
-                        "{email} already had an account in user pool {pool}; added to group {group} \
-                         (no new email was sent)."
-                    ),
-                }
+                let directory = CognitoStaffDirectory::new(cognito, pool);
+                let change = invite_or_change_role(
+                    &store,
+                    Some(&directory),
+                    &restaurant,
+                    email.as_str(),
+                    Role::Owner.as_str(),
+                )
+                .await?;
+                println!("{}", owners::describe(&change, &email, &restaurant, pool));
                 Ok(())
             }
             Command::Tables { restaurant, site } => {

@@ -282,8 +282,39 @@ async fn ops_seeds_a_restaurant_and_its_owner_then_the_lambdas_take_an_order() {
     );
     // Repeating it is harmless: same user, same single group.
     let out = stand.ops(&["create-owner", "--restaurant", "demo", "--email", &email]);
-    assert!(out.contains("already had an account"), "{out}");
+    assert!(out.contains("is already an owner of demo"), "{out}");
     assert_eq!(stand.owner_groups(&email).await, ["demo:owner"]);
+    // A member of staff made owner moves from demo:staff to demo:owner
+    // (the owner pages' own use case), without a new account or email.
+    let cook = format!("{}@trattoria.example", unique("cook"));
+    stand
+        .cognito
+        .admin_create_user()
+        .user_pool_id(&stand.pool)
+        .username(&cook)
+        .send()
+        .await
+        .unwrap();
+    stand
+        .cognito
+        .create_group()
+        .user_pool_id(&stand.pool)
+        .group_name("demo:staff")
+        .send()
+        .await
+        .unwrap();
+    stand
+        .cognito
+        .admin_add_user_to_group()
+        .user_pool_id(&stand.pool)
+        .username(&cook)
+        .group_name("demo:staff")
+        .send()
+        .await
+        .unwrap();
+    let out = stand.ops(&["create-owner", "--restaurant", "demo", "--email", &cook]);
+    assert!(out.contains("was staff of demo; now an owner"), "{out}");
+    assert_eq!(stand.owner_groups(&cook).await, ["demo:owner"]);
 
     // The links printed are the stored tables' current tokens.
     let links = printed_links(&stand.ops(&["tables", "--restaurant", "demo", "--site-url", SITE]));
