@@ -32,6 +32,8 @@ say() { echo "check-lambda-zips: $*" >&2; }
 #   iot       the IoT data plane client (kitchen tickets)
 #   sns       the SNS client (delivery alerts; its query API's version)
 #   s3        the S3 client (item photos; its endpoint rules' S3 Express)
+#   cognito   the Cognito user pools client (staff management; its JSON
+#             protocol's target prefix)
 marker() {
     case "$1" in
         dynamodb) echo "DynamoDB_20120810" ;;
@@ -41,9 +43,10 @@ marker() {
         iot) echo "iotdata" ;;
         sns) echo "2010-03-31" ;;
         s3) echo "s3express" ;;
+        cognito) echo "AWSCognitoIdentityProviderService" ;;
     esac
 }
-PARTS="dynamodb ssm stripe ses iot sns s3"
+PARTS="dynamodb ssm stripe ses iot sns s3 cognito"
 
 # Binary -> the parts it must link; every other part it must not.
 expected_parts() {
@@ -54,6 +57,7 @@ expected_parts() {
         dispatch) echo "dynamodb ses iot" ;;
         redeliver-tickets) echo "dynamodb iot sns" ;;
         upload-photo) echo "dynamodb s3" ;;
+        list-staff | invite-staff | remove-staff) echo "dynamodb cognito" ;;
         *) echo "dynamodb" ;;
     esac
 }

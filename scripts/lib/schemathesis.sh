@@ -153,7 +153,7 @@ if token:
         *cart,
         "",
         "[[operations]]",
-        'include-operation-id = ["getMenu", "getOrder", "listBoardOrders", "getOrderChanges", "actOnOrder", "reprintOrder", "setAvailability", "getSales"]',
+        'include-operation-id = ["getMenu", "getOrder", "listBoardOrders", "getOrderChanges", "actOnOrder", "reprintOrder", "setAvailability", "getSales", "listStaff", "inviteStaff", "removeStaff"]',
         "[operations.parameters]",
         restaurant_param,
     ]

@@ -56,6 +56,19 @@ pub async fn run_with_photos(route: Route, handler: Handler) -> Result<(), lambd
     .await
 }
 
+/// Like [`run`], with the staff directory (the stack's Cognito pool, see
+/// [`crate::staff_directory`]): the staff-management functions only.
+pub async fn run_with_staff_directory(
+    route: Route,
+    handler: Handler,
+) -> Result<(), lambda_http::Error> {
+    run_with_state(route, handler, async |aws, state| {
+        state.staff_directory = Some(Arc::new(crate::staff_directory::cognito(aws)?));
+        Ok(())
+    })
+    .await
+}
+
 /// Serves `route` with `handler` on a state built once at cold start: the
 /// store, CORS and site address from the configuration, then whatever
 /// else the function needs, set by `configure`.

@@ -8,7 +8,8 @@
 //! DynamoDB client only; [`payments`] (Stripe, SSM) is reached only from the
 //! takeout, act-on-order and webhook functions, [`kitchen`] (IoT) only from
 //! dispatch, reprint-order and redeliver-tickets, SES only from dispatch
-//! and SNS only from redeliver-tickets. The linker drops everything else, and
+//! and SNS only from redeliver-tickets, Cognito ([`staff_directory`]) only
+//! from list-staff, invite-staff and remove-staff. The linker drops everything else, and
 //! `scripts/lib/check-lambda-zips.sh` checks the built binaries for it.
 
 pub mod dispatch;
@@ -17,6 +18,7 @@ pub mod kitchen;
 pub mod payments;
 pub mod print_ack;
 pub mod redeliver;
+pub mod staff_directory;
 
 use aws_config::SdkConfig;
 use tabletap_store_dynamodb::DynamoDbStore;

@@ -416,24 +416,24 @@ fn a_route_missing_from_the_template_fails() {
 fn a_route_only_in_the_route_table_fails_three_times() {
     let mut layout = real_layout();
     layout.routes.insert(
-        "list-staff".into(),
+        "list-suppliers".into(),
         RouteEntry {
-            variant: "ListStaff".into(),
+            variant: "ListSuppliers".into(),
             http: HttpRoute {
                 method: "GET".into(),
-                path: "/restaurants/{restaurant_id}/staff".into(),
+                path: "/restaurants/{restaurant_id}/owner/suppliers".into(),
             },
         },
     );
     let problems = check(&layout);
-    assert_found(&problems, "has no [[bin]] named list-staff");
+    assert_found(&problems, "has no [[bin]] named list-suppliers");
     assert_found(
         &problems,
-        "(list-staff) has no function in infra/template.yaml",
+        "(list-suppliers) has no function in infra/template.yaml",
     );
     assert_found(
         &problems,
-        "(list-staff) is missing from functions/api/openapi.yaml",
+        "(list-suppliers) is missing from functions/api/openapi.yaml",
     );
 }
 
