@@ -1,7 +1,8 @@
 //! The staff side end to end with the real `tabletap-local` (and the real
 //! kitchen listener): sign-in, the access check on every staff route, the
 //! board and its changes feed, bumps the diner sees, reprints that print,
-//! 86, approval, and a paid takeout refunded once (localstripe).
+//! 86, approval, a paid takeout refunded once (localstripe), and the
+//! owner managing staff (invite, promote, remove, the last owner stays).
 //!
 //! The refund test needs localstripe and fails (never skips) without:
 //!   export TABLETAP_LOCALSTRIPE_URL=$(scripts/lib/localstripe.sh start | tail -n 1)
@@ -123,13 +124,27 @@ async fn wait_for(server: &LocalServer, placed: &Value, done: impl Fn(&str) -> b
     }
 }
 
+/// The member the walk's owner call of `RemoveStaff` removes (added first).
+const WALK_MEMBER: &str = "walk-remove@demo.example";
+
 fn url_of(server: &LocalServer, route: Route) -> String {
     let path = route
         .path()
         .replace("{restaurant_id}", "demo")
         .replace("{order_id}", "01kbzzzzzzzzzzzzzzzzzzzzzz")
-        .replace("{table_id}", "1");
+        .replace("{table_id}", "1")
+        .replace("{username}", WALK_MEMBER);
     server.api(&path)
+}
+
+/// A body each route with one accepts from an owner, so the walk's owner
+/// call succeeds (the staff routes' empty bodies are refused after the
+/// access check, which is all the walk asks of them).
+fn body_of(route: Route) -> Value {
+    match route {
+        Route::InviteStaff => json!({"email": "walk-invite@demo.example", "role": "staff"}),
+        _ => json!({}),
+    }
 }
 
 async fn call(server: &LocalServer, route: Route, token: Option<&str>) -> reqwest::Response {
@@ -147,7 +162,7 @@ async fn call(server: &LocalServer, route: Route, token: Option<&str>) -> reqwes
             .header("content-type", "application/yaml")
             .body(demo);
     } else if route.method() == reqwest::Method::POST {
-        request = request.json(&json!({}));
+        request = request.json(&body_of(route));
     }
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -177,6 +192,7 @@ async fn every_staff_route_refuses_callers_without_the_role() {
     let other = sign_in(&server, "anna@other.example", &other_password).await;
     let owner_password = add_person(&server, "demo", "owner@demo.example", "owner");
     let owner = sign_in(&server, "owner@demo.example", &owner_password).await;
+    add_person(&server, "demo", WALK_MEMBER, "staff");
     // A token this server did not sign (another data folder's key).
     let foreign = {
         let other_server = LocalServer::start().await;
@@ -232,8 +248,11 @@ async fn every_staff_route_refuses_callers_without_the_role() {
                     (403, "owner_only"),
                     "{name} as staff"
                 );
-                let (status, _) = code_of(call(&server, route, Some(&owner)).await).await;
-                assert_eq!(status, 200, "{name} as owner");
+                let (status, code) = code_of(call(&server, route, Some(&owner)).await).await;
+                assert!(
+                    (200..300).contains(&status),
+                    "{name} as owner got {status} {code}"
+                );
             }
             _ => assert!(
                 status != 401 && status != 403,
@@ -779,4 +798,184 @@ async fn a_paid_takeout_order_cancelled_twice_is_refunded_once() {
     let refunds = refunds["data"].as_array().expect("a refund list");
     assert_eq!(refunds.len(), 1, "refunded exactly once: {refunds:?}");
     assert_eq!(refunds[0]["amount"], placed["order"]["totals"]["total"]);
+}
+
+/// The invitations written to the server's outbox for `to`.
+fn invitations_to(server: &LocalServer, to: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(server.data_dir().join("outbox")) else {
+        return Vec::new();
+    };
+    entries
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .filter(|mail| mail.contains("Subject: Your TableTap sign-in") && mail.contains(to))
+        .collect()
+}
+
+async fn members(server: &LocalServer, token: &str) -> Vec<Value> {
+    let response = server
+        .http
+        .get(server.api("/restaurants/demo/owner/staff"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    json_of(response).await["members"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn invite(server: &LocalServer, token: &str, email: &str, role: &str) -> reqwest::Response {
+    server
+        .http
+        .post(server.api("/restaurants/demo/owner/staff"))
+        .bearer_auth(token)
+        .json(&json!({"email": email, "role": role}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn remove(server: &LocalServer, token: &str, username: &str) -> reqwest::Response {
+    server
+        .http
+        .delete(server.api(&format!("/restaurants/demo/owner/staff/{username}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn status_of(server: &LocalServer, token: &str, path: &str) -> (u16, String) {
+    code_of(
+        server
+            .http
+            .get(server.api(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_owner_invites_promotes_and_removes_a_cook_and_the_last_owner_stays() {
+    let server = LocalServer::start().await;
+    let owner_password = add_person(&server, "demo", "owner@demo.example", "owner");
+    let owner = sign_in(&server, "owner@demo.example", &owner_password).await;
+    let board = "/restaurants/demo/staff/orders";
+    let staff_page = "/restaurants/demo/owner/staff";
+
+    // A new person: an account with a temporary password, shown once and
+    // written to the outbox as the invitation Cognito would have sent.
+    let response = invite(&server, &owner, " Cook@Demo.Example ", "staff").await;
+    assert_eq!(response.status(), 201);
+    let invited = json_of(response).await;
+    assert_eq!(invited["result"], "invited", "{invited}");
+    assert_eq!(invited["member"]["email"], "cook@demo.example");
+    assert_eq!(invited["member"]["role"], "staff");
+    assert_eq!(invited["member"]["status"], "invited");
+    assert_eq!(invited["member"]["you"], false);
+    let password = invited["temporary_password"].as_str().unwrap().to_owned();
+    let mails = invitations_to(&server, "cook@demo.example");
+    assert_eq!(mails.len(), 1, "one invitation in the outbox");
+    assert!(mails[0].contains(&password), "{}", mails[0]);
+    assert!(mails[0].contains("/staff/"), "it says where to sign in");
+
+    let listed = members(&server, &owner).await;
+    let summary: Vec<(&str, &str, &str, bool)> = listed
+        .iter()
+        .map(|m| {
+            (
+                m["username"].as_str().unwrap(),
+                m["role"].as_str().unwrap(),
+                m["status"].as_str().unwrap(),
+                m["you"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("owner@demo.example", "owner", "active", true),
+            ("cook@demo.example", "staff", "invited", false),
+            // The demo's own login; not an email address, so no email.
+            ("staff@demo", "staff", "active", false),
+        ]
+    );
+    assert_eq!(listed[2]["email"], Value::Null);
+
+    // The cook signs in with it and sees the board, not the owner pages.
+    let cook = sign_in(&server, "cook@demo.example", &password).await;
+    assert_eq!(status_of(&server, &cook, board).await.0, 200);
+    assert_eq!(
+        status_of(&server, &cook, staff_page).await,
+        (403, "owner_only".into())
+    );
+    assert_eq!(members(&server, &owner).await[1]["status"], "active");
+
+    // Inviting them again as staff changes nothing; as owner, promotes
+    // them, and the token they already hold opens the owner pages at once.
+    let response = invite(&server, &owner, "cook@demo.example", "staff").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(json_of(response).await["result"], "unchanged");
+    let response = invite(&server, &owner, "cook@demo.example", "owner").await;
+    assert_eq!(response.status(), 200);
+    let promoted = json_of(response).await;
+    assert_eq!(promoted["result"], "role_changed");
+    assert_eq!(promoted["member"]["role"], "owner");
+    assert!(promoted.get("temporary_password").is_none());
+    assert_eq!(status_of(&server, &cook, staff_page).await.0, 200);
+
+    // Removed: the same still-valid token is refused on the next request.
+    let response = remove(&server, &owner, "cook@demo.example").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(json_of(response).await["removed"]["role"], "owner");
+    assert_eq!(
+        status_of(&server, &cook, board).await,
+        (403, "other_restaurant".into())
+    );
+    assert_eq!(
+        status_of(&server, &cook, staff_page).await,
+        (403, "other_restaurant".into())
+    );
+    assert_eq!(
+        code_of(remove(&server, &owner, "cook@demo.example").await).await,
+        (404, "staff_member_not_found".into())
+    );
+
+    // The last owner can neither leave nor step down.
+    assert_eq!(
+        code_of(remove(&server, &owner, "owner@demo.example").await).await,
+        (409, "last_owner".into())
+    );
+    assert_eq!(
+        code_of(invite(&server, &owner, "owner@demo.example", "staff").await).await,
+        (409, "last_owner".into())
+    );
+    assert_eq!(status_of(&server, &owner, staff_page).await.0, 200);
+
+    // Someone with an account elsewhere only gets the role: no password,
+    // no invitation email.
+    let elsewhere = add_person(&server, "other", "anna@other.example", "staff");
+    let response = invite(&server, &owner, "anna@other.example", "staff").await;
+    assert_eq!(response.status(), 201);
+    let added = json_of(response).await;
+    assert_eq!(added["result"], "added", "{added}");
+    assert!(added.get("temporary_password").is_none());
+    assert!(invitations_to(&server, "anna@other.example").is_empty());
+    let anna = sign_in(&server, "anna@other.example", &elsewhere).await;
+    assert_eq!(status_of(&server, &anna, board).await.0, 200);
+
+    // What an owner can get wrong.
+    assert_eq!(
+        code_of(invite(&server, &owner, "not an address", "staff").await).await,
+        (400, "invalid_email".into())
+    );
+    assert_eq!(
+        code_of(invite(&server, &owner, "chef@demo.example", "chef").await).await,
+        (400, "invalid_role".into())
+    );
 }

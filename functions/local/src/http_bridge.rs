@@ -3,7 +3,9 @@
 //! (path parameters, query string, body, and for a valid staff token its
 //! claims in the JWT authorizer's context), and the answer turned back.
 
-use crate::staff::tokens::{TokenIssuer, bearer};
+use crate::staff::StaffAuth;
+use crate::staff::tokens::{Verified, bearer};
+use crate::staff::users::UserStore;
 use axum::Extension;
 use axum::body::{Body as AxumBody, to_bytes};
 use axum::extract::{Path, Query, Request, State};
@@ -11,7 +13,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use lambda_http::RequestExt;
 use std::collections::HashMap;
-use std::sync::Arc;
 use tabletap_api::auth::{flatten_claims, with_jwt_claims};
 use tabletap_api::error::ApiError;
 use tabletap_api::{AppState, Route};
@@ -19,7 +20,7 @@ use tabletap_api::{AppState, Route};
 pub async fn serve_route(
     route: Route,
     State(state): State<AppState>,
-    Extension(tokens): Extension<Arc<TokenIssuer>>,
+    Extension(staff): Extension<StaffAuth>,
     Path(params): Path<HashMap<String, String>>,
     request: Request,
 ) -> Response {
@@ -28,8 +29,8 @@ pub async fn serve_route(
     // API Gateway's JWT authorizer: a valid token's claims reach the
     // handler; an invalid one is answered 401 by the route's access check
     // (API Gateway answers it itself). The token is never logged.
-    let claims = bearer(&parts.headers).and_then(|token| match tokens.verify(token) {
-        Ok(verified) => Some(flatten_claims(&verified.claims)),
+    let claims = bearer(&parts.headers).and_then(|token| match staff.tokens.verify(token) {
+        Ok(verified) => current_claims(&staff.users, verified),
         Err(error) => {
             tracing::info!(reason = ?error.kind(), "bearer token refused");
             None
@@ -73,6 +74,37 @@ pub async fn serve_route(
         lambda_request = with_jwt_claims(lambda_request, claims);
     }
     into_axum(tabletap_api::handle(route, &state, lambda_request).await)
+}
+
+/// A valid token's claims with the person's groups as the user store has
+/// them now, not as they were when the token was issued: an owner's
+/// change (another role, removed from the restaurant) applies to the very
+/// next request, and the token of an account that is gone carries nothing.
+/// (Cognito tokens in AWS keep their groups until they expire.) The store
+/// rereads its file when it changed, so a `tabletap-local staff add` while
+/// the server runs counts too.
+fn current_claims(users: &UserStore, verified: Verified) -> Option<HashMap<String, String>> {
+    // The owner commands' five-minute tokens stand for whoever can read the
+    // data folder, not for a person in the staff file: kept as issued.
+    if verified.claims.get("token_use").and_then(|t| t.as_str()) == Some("cli")
+        && verified.username == crate::staff::tokens::COMMAND_LINE
+    {
+        return Some(flatten_claims(&verified.claims));
+    }
+    let subject = verified.claims.get("sub").and_then(|s| s.as_str());
+    let Some(user) = users
+        .find(&verified.username)
+        .filter(|user| Some(user.subject.as_str()) == subject)
+    else {
+        tracing::info!("bearer token of an account that no longer exists refused");
+        return None;
+    };
+    let mut claims = verified.claims;
+    claims.insert(
+        tabletap_core::staff::GROUPS_CLAIM.to_owned(),
+        serde_json::json!(user.groups),
+    );
+    Some(flatten_claims(&claims))
 }
 
 /// JSON 404 for addresses under /api that match no route.

@@ -6,6 +6,7 @@ use crate::kitchen;
 use crate::outbox::Outbox;
 use crate::payments::{self, LocalPayments};
 use crate::staff::StaffAuth;
+use crate::staff::directory::LocalStaffDirectory;
 use crate::staff::tokens::TokenIssuer;
 use crate::staff::users::UserStore;
 use crate::test_payment::{TestPayments, test_payment};
@@ -28,6 +29,9 @@ use tabletap_core::ids::RestaurantId;
 use tabletap_core::payment::PaymentProvider;
 use tabletap_store_embedded::EmbeddedStore;
 use tower_http::services::{ServeDir, ServeFile};
+
+/// The sender of the staff invitations written to the outbox.
+const INVITATION_FROM: &str = "TableTap staff sign-in <staff@tabletap.local>";
 
 pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> anyhow::Result<()> {
     let demo = if args.no_demo {
@@ -54,6 +58,15 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         .context("--kitchen-restaurant is not a restaurant id")?;
     let kitchen =
         kitchen::start(data_dir, args.mqtt_addr, &kitchen_restaurant, store.clone()).await?;
+    let staff = StaffAuth {
+        users: Arc::new(UserStore::open(data_dir)?),
+        tokens: Arc::new(TokenIssuer::open(data_dir)?),
+    };
+    // Owners manage staff on the same user store the sign-in reads;
+    // invitations go to the outbox (local mode has no mail service).
+    let invitations = Outbox::new(data_dir.join("outbox"), INVITATION_FROM)?;
+    let staff_directory =
+        LocalStaffDirectory::new(staff.users.clone(), Arc::new(invitations), &public_url);
     let state = AppState {
         store: Arc::new(store.clone()),
         clock: Arc::new(SystemClock),
@@ -64,11 +77,7 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
         photos: Some(Arc::new(crate::photos::FolderPhotos {
             root: data_dir.to_owned(),
         })),
-        staff_directory: None,
-    };
-    let staff = StaffAuth {
-        users: Arc::new(UserStore::open(data_dir)?),
-        tokens: Arc::new(TokenIssuer::open(data_dir)?),
+        staff_directory: Some(Arc::new(staff_directory)),
     };
     let demo_login = match &demo {
         Some(demo) => Some(crate::staff::demo_login(&staff.users, data_dir, demo)?),
@@ -197,7 +206,7 @@ fn router(
     }
     let api = api
         .fallback(api_not_found)
-        .layer(axum::Extension(staff.tokens.clone()))
+        .layer(axum::Extension(staff.clone()))
         .with_state(state.clone());
 
     let site_payments = (payments.provider, payments.publishable_key.clone());

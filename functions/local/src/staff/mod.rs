@@ -4,6 +4,7 @@
 //! bridge verifies a request's bearer token and hands the handlers its
 //! claims exactly where and how API Gateway's JWT authorizer would.
 
+pub mod directory;
 pub mod tokens;
 pub mod users;
 
@@ -72,7 +73,13 @@ pub async fn sign_in(
 /// renews its token before it expires, as Cognito's refresh token would).
 pub async fn refresh(State(auth): State<StaffAuth>, headers: HeaderMap) -> Response {
     let claims = tokens::bearer(&headers).and_then(|t| auth.tokens.verify(t).ok());
-    let user = claims.and_then(|c| auth.users.find(&c.username));
+    // The same account, not a new one that took its name.
+    let user = claims.and_then(|c| {
+        let subject = c.claims.get("sub").and_then(|s| s.as_str());
+        auth.users
+            .find(&c.username)
+            .filter(|u| Some(u.subject.as_str()) == subject)
+    });
     match user {
         Some(user) => Json(auth.tokens.issue(&user)).into_response(),
         None => refused("sign_in_required", "Sign in again."),

@@ -167,6 +167,7 @@ mod tests {
             subject: "local-1".into(),
             password_hash: String::new(),
             groups: vec!["demo:staff".into()],
+            invited: false,
         }
     }
 

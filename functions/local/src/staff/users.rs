@@ -18,6 +18,11 @@ pub struct StaffUser {
     pub subject: String,
     pub password_hash: String,
     pub groups: Vec<String>,
+    /// Invited by an owner with a temporary password and not signed in
+    /// yet (Cognito's FORCE_CHANGE_PASSWORD; local mode has no password
+    /// change, so the first sign-in ends it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invited: bool,
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -71,12 +76,13 @@ fn read_file(path: &Path) -> anyhow::Result<(Vec<StaffUser>, Option<std::time::S
 }
 
 fn check_username(username: &str) -> anyhow::Result<()> {
-    let ok = (1..=64).contains(&username.len())
+    // Every address EmailAddress accepts (the owner pages' invitations).
+    let ok = (1..=tabletap_core::staff::MAX_EMAIL_CHARS).contains(&username.len())
         && username
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"@._-+".contains(&b));
+            .all(|b| b.is_ascii_alphanumeric() || b"@._-+%'".contains(&b));
     if !ok {
-        bail!("username {username:?}: use 1 to 64 letters, digits or @ . _ - +");
+        bail!("username {username:?}: use 1 to 128 letters, digits or @ . _ - + % '");
     }
     Ok(())
 }
@@ -119,6 +125,26 @@ impl UserStore {
             .with_context(|| format!("cannot replace {}", self.path.display()))
     }
 
+    /// Changes the users under the lock and writes them back when `edit`
+    /// says it changed something: one read-modify-write of the file.
+    fn edit<T>(
+        &self,
+        edit: impl FnOnce(&mut Vec<StaffUser>) -> anyhow::Result<(T, bool)>,
+    ) -> anyhow::Result<T> {
+        self.refresh();
+        let mut guard = self.users.write().unwrap_or_else(|e| e.into_inner());
+        let mut users = guard.0.clone();
+        let (result, changed) = edit(&mut users)?;
+        if changed {
+            self.save(&users)?;
+            guard.0 = users;
+            guard.1 = std::fs::metadata(&self.path)
+                .and_then(|m| m.modified())
+                .ok();
+        }
+        Ok(result)
+    }
+
     /// Adds a person with a role in a restaurant, or gives an existing one
     /// the role and, when `password` is given, a new password.
     pub fn add(
@@ -134,39 +160,108 @@ impl UserStore {
         {
             bail!("the password must have at least {MIN_PASSWORD_CHARS} characters");
         }
-        self.refresh();
-        let mut guard = self.users.write().unwrap_or_else(|e| e.into_inner());
-        let users = &mut guard.0;
         let group = role.group(restaurant);
-        let user = match users.iter_mut().find(|u| u.username == username) {
-            Some(user) => {
-                if let Some(password) = password {
-                    user.password_hash = hash_password(password)?;
+        self.edit(|users| {
+            let user = match users.iter_mut().find(|u| u.username == username) {
+                Some(user) => {
+                    if let Some(password) = password {
+                        user.password_hash = hash_password(password)?;
+                        // A password an administrator set is no invitation.
+                        user.invited = false;
+                    }
+                    if !user.groups.contains(&group) {
+                        user.groups.push(group);
+                    }
+                    user.clone()
                 }
+                None => {
+                    let Some(password) = password else {
+                        bail!("{username} is new: give a password");
+                    };
+                    let user = StaffUser {
+                        username: username.to_owned(),
+                        subject: format!("local-{}", random_password()),
+                        password_hash: hash_password(password)?,
+                        groups: vec![group],
+                        invited: false,
+                    };
+                    users.push(user.clone());
+                    user
+                }
+            };
+            Ok((user, true))
+        })
+    }
+
+    /// Gives `username` the role in the restaurant, creating the account
+    /// with a random temporary password if there is none. Returns the user
+    /// and, for a new account only, its password (shown to the owner once).
+    pub fn invite(
+        &self,
+        username: &str,
+        restaurant: &RestaurantId,
+        role: Role,
+    ) -> anyhow::Result<(StaffUser, Option<String>)> {
+        check_username(username)?;
+        let group = role.group(restaurant);
+        self.edit(|users| {
+            if let Some(user) = users.iter_mut().find(|u| u.username == username) {
                 if !user.groups.contains(&group) {
                     user.groups.push(group);
                 }
-                user.clone()
+                return Ok(((user.clone(), None), true));
             }
-            None => {
-                let Some(password) = password else {
-                    bail!("{username} is new: give a password");
-                };
-                let user = StaffUser {
-                    username: username.to_owned(),
-                    subject: format!("local-{}", random_password()),
-                    password_hash: hash_password(password)?,
-                    groups: vec![group],
-                };
-                users.push(user.clone());
-                user
+            let password = random_password();
+            let user = StaffUser {
+                username: username.to_owned(),
+                subject: format!("local-{}", random_password()),
+                password_hash: hash_password(&password)?,
+                groups: vec![group],
+                invited: true,
+            };
+            users.push(user.clone());
+            Ok(((user, Some(password)), true))
+        })
+    }
+
+    /// Everyone with a role in the restaurant.
+    pub fn members(&self, restaurant: &RestaurantId) -> Vec<StaffUser> {
+        self.refresh();
+        let prefix = format!("{restaurant}:");
+        let users = self.users.read().unwrap_or_else(|e| e.into_inner());
+        users
+            .0
+            .iter()
+            .filter(|u| {
+                u.groups.iter().any(|g| {
+                    g.strip_prefix(&prefix)
+                        .is_some_and(|role| Role::parse(role).is_some())
+                })
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Replaces the user's roles in the restaurant with `role` (the other
+    /// restaurants' groups stay); `None` takes them all. `false` when there
+    /// is no such user.
+    pub fn set_roles(
+        &self,
+        username: &str,
+        restaurant: &RestaurantId,
+        role: Option<Role>,
+    ) -> anyhow::Result<bool> {
+        let here = [Role::Staff.group(restaurant), Role::Owner.group(restaurant)];
+        self.edit(|users| {
+            let Some(user) = users.iter_mut().find(|u| u.username == username) else {
+                return Ok((false, false));
+            };
+            user.groups.retain(|g| !here.contains(g));
+            if let Some(role) = role {
+                user.groups.push(role.group(restaurant));
             }
-        };
-        self.save(users)?;
-        guard.1 = std::fs::metadata(&self.path)
-            .and_then(|m| m.modified())
-            .ok();
-        Ok(user)
+            Ok((true, true))
+        })
     }
 
     pub fn find(&self, username: &str) -> Option<StaffUser> {
@@ -182,8 +277,24 @@ impl UserStore {
         let hash = PasswordHash::new(&user.password_hash).ok()?;
         Argon2::default()
             .verify_password(password.as_bytes(), &hash)
-            .ok()
-            .map(|()| user)
+            .ok()?;
+        if user.invited {
+            // The first sign-in: from now on the owner's list says active.
+            let signed_in = self.edit(|users| {
+                let found = users.iter_mut().find(|u| u.subject == user.subject);
+                let changed = found
+                    .map(|u| std::mem::take(&mut u.invited))
+                    .unwrap_or(false);
+                Ok(((), changed))
+            });
+            if let Err(error) = signed_in {
+                tracing::warn!(error = %format!("{error:#}"), "cannot record the first sign-in; the owner's list still says invited");
+            }
+        }
+        Some(StaffUser {
+            invited: false,
+            ..user
+        })
     }
 }
 
@@ -218,5 +329,51 @@ mod tests {
                 .add("bad name", Some("long enough pw"), &demo, Role::Staff)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn invitations_roles_and_removal_touch_one_restaurant_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = UserStore::open(dir.path()).unwrap();
+        let demo = RestaurantId::parse("demo").unwrap();
+        let other = RestaurantId::parse("other").unwrap();
+        let (anna, password) = store
+            .invite("anna@example.com", &demo, Role::Staff)
+            .unwrap();
+        let password = password.expect("a new account gets a temporary password");
+        assert!(password.chars().count() >= MIN_PASSWORD_CHARS);
+        assert!(anna.invited);
+        // Someone who has an account only gets the role: no new password.
+        let (again, none) = store
+            .invite("anna@example.com", &other, Role::Owner)
+            .unwrap();
+        assert_eq!(none, None);
+        assert_eq!(again.groups, ["demo:staff", "other:owner"]);
+        assert_eq!(store.members(&demo).len(), 1);
+        assert!(
+            store
+                .members(&RestaurantId::parse("dem").unwrap())
+                .is_empty(),
+            "a prefix of the id is another restaurant"
+        );
+
+        assert!(
+            store
+                .set_roles("anna@example.com", &demo, Some(Role::Owner))
+                .unwrap()
+        );
+        assert_eq!(
+            store.find("anna@example.com").unwrap().groups,
+            ["other:owner", "demo:owner"]
+        );
+        assert!(store.set_roles("anna@example.com", &demo, None).unwrap());
+        assert!(store.members(&demo).is_empty());
+        assert_eq!(store.members(&other).len(), 1, "still works elsewhere");
+        assert!(!store.set_roles("nobody@example.com", &demo, None).unwrap());
+
+        // The first sign-in ends the invitation, on disk too.
+        assert!(store.check("anna@example.com", &password).is_some());
+        let reread = UserStore::open(dir.path()).unwrap();
+        assert!(!reread.find("anna@example.com").unwrap().invited);
     }
 }
