@@ -73,9 +73,10 @@ fn display_name(member: &StaffMember) -> &str {
     member.email.as_deref().unwrap_or(&member.username)
 }
 
-/// Invites `email` as `role`, or changes the role of the member with that
-/// address. Email and role are checked before anything is asked of the
-/// directory.
+/// Invites `email` as `role`, or changes the role of the member it names:
+/// their address, or their username from the list (so a local account
+/// named otherwise, like the demo's `staff@demo`, can change role too).
+/// Only an invitation needs a valid address.
 pub async fn invite_or_change_role<S>(
     store: &S,
     directory: Option<&dyn StaffDirectory>,
@@ -86,11 +87,11 @@ pub async fn invite_or_change_role<S>(
 where
     S: RestaurantStore + ?Sized,
 {
-    let email = EmailAddress::parse(email)?;
     let role = parse_role(role)?;
     let directory = self::directory(directory)?;
     let members = directory.list_members(restaurant_id).await?;
-    if let Some(member) = members.iter().find(|m| m.is_named(email.as_str())) {
+    // A username exactly, an address in any case (is_named).
+    if let Some(member) = members.iter().find(|m| m.is_named(email.trim())) {
         if member.role == role {
             return Ok(StaffChange::Unchanged(member.clone()));
         }
@@ -108,6 +109,7 @@ where
         };
         return Ok(StaffChange::RoleChanged { member, from });
     }
+    let email = EmailAddress::parse(email)?;
     let restaurant = store
         .get_restaurant(restaurant_id)
         .await?
@@ -381,6 +383,25 @@ mod tests {
             }
         ));
         assert_eq!(directory.groups("owner@demo.example"), ["demo:staff"]);
+    }
+
+    #[tokio::test]
+    async fn a_member_named_otherwise_changes_role_by_their_username() {
+        let directory = FakeDirectory::with(&[
+            ("owner@demo.example", &["demo:owner"]),
+            ("staff@demo", &["demo:staff"]),
+        ]);
+        let change = invite(&directory, "staff@demo", "owner").await.unwrap();
+        assert!(
+            matches!(&change, StaffChange::RoleChanged { from: Role::Staff, member } if member.role == Role::Owner),
+            "{change:?}"
+        );
+        assert_eq!(directory.groups("staff@demo"), ["demo:owner"]);
+        // Not a member and not an address: nothing to invite.
+        assert!(matches!(
+            invite(&directory, "anna@demo", "staff").await,
+            Err(AppError::InvalidEmail(_))
+        ));
     }
 
     #[tokio::test]
