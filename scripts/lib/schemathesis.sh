@@ -216,6 +216,9 @@ routes = [
     ("POST", r"/restaurants/[^/]+/staff/orders/[^/]+/reprint", "reprintOrder"),
     ("POST", r"/restaurants/[^/]+/staff/availability", "setAvailability"),
     ("GET", r"/restaurants/[^/]+/owner/sales", "getSales"),
+    ("GET", r"/restaurants/[^/]+/owner/staff", "listStaff"),
+    ("POST", r"/restaurants/[^/]+/owner/staff", "inviteStaff"),
+    ("DELETE", r"/restaurants/[^/]+/owner/staff/[^/]+", "removeStaff"),
 ]
 counts = collections.defaultdict(collections.Counter)
 with open(hars[-1], encoding="utf-8") as f:
