@@ -124,6 +124,14 @@ async fn wait_for(server: &LocalServer, placed: &Value, done: impl Fn(&str) -> b
     }
 }
 
+/// A complete PNG of one transparent pixel (IHDR, IDAT, IEND).
+const ONE_PIXEL_PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R', 0, 0, 0,
+    1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0x0b, b'I', b'D', b'A', b'T',
+    0x78, 0x9c, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01, 0x7a, 0x5e, 0xab, 0x3f, 0, 0,
+    0, 0, b'I', b'E', b'N', b'D', 0xae, 0x42, 0x60, 0x82,
+];
+
 /// The member the walk's owner call of `RemoveStaff` removes (added first).
 const WALK_MEMBER: &str = "walk-remove@demo.example";
 
@@ -161,6 +169,11 @@ async fn call(server: &LocalServer, route: Route, token: Option<&str>) -> reqwes
         request = request
             .header("content-type", "application/yaml")
             .body(demo);
+    } else if route == Route::UploadPhoto {
+        // A real 1x1 PNG, so an owner's upload is taken (201).
+        request = request
+            .header("content-type", "image/png")
+            .body(ONE_PIXEL_PNG);
     } else if route.method() == reqwest::Method::POST {
         request = request.json(&body_of(route));
     }
