@@ -79,6 +79,7 @@ say "cpu: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $RUNS cold star
     --env TABLETAP_ALLOWED_ORIGINS=https://order.example.com \
     --env TABLETAP_SITE_URL=https://order.example.com \
     --env TABLETAP_PHOTO_BUCKET=tabletap-bench-photos \
+    --env TABLETAP_USER_POOL_ID=us-east-1_bench \
     --env RUST_LOG=info \
     --env "TABLETAP_IOT_DATA_ENDPOINT=$TABLETAP_MOTO_ENDPOINT" \
     --env TABLETAP_RECEIPT_FROM=receipts@example.com \

@@ -194,13 +194,19 @@ def api_event(events_dir, file, **changes):
 NO_SUCH_ORDER = "01kb3m8q2n0000000000000000"
 
 
-def staff_event(events_dir, route, method, **changes):
-    """The board's sample event (owner claims) on another staff route."""
-    template = f"/restaurants/{{restaurant_id}}/staff/{route}"
+def signed_in_event(events_dir, area, route, method, **changes):
+    """The board's sample event (the demo owner's claims) on another staff
+    (`area` "staff") or owner ("owner") route."""
+    template = f"/restaurants/{{restaurant_id}}/{area}/{route}"
     params = {"restaurant_id": "demo"}
+    path = template.replace("{restaurant_id}", "demo")
     if "{order_id}" in route:
         params["order_id"] = NO_SUCH_ORDER
-    path = template.replace("{restaurant_id}", "demo").replace("{order_id}", NO_SUCH_ORDER)
+        path = path.replace("{order_id}", NO_SUCH_ORDER)
+    for name in ("table_id", "username"):
+        if "{" + name + "}" in route:
+            params[name] = changes.pop(name)
+            path = path.replace("{" + name + "}", params[name])
     event = api_event(
         events_dir,
         "list-board-orders.json",
@@ -211,26 +217,14 @@ def staff_event(events_dir, route, method, **changes):
     )
     event["requestContext"]["http"]["method"] = method
     return event
+
+
+def staff_event(events_dir, route, method, **changes):
+    return signed_in_event(events_dir, "staff", route, method, **changes)
 
 
 def owner_event(events_dir, route, method, **changes):
-    """The board's sample event (owner claims) on an owner route."""
-    template = f"/restaurants/{{restaurant_id}}/owner/{route}"
-    params = {"restaurant_id": "demo"}
-    path = template.replace("{restaurant_id}", "demo")
-    if "{table_id}" in route:
-        params["table_id"] = changes.pop("table_id")
-        path = path.replace("{table_id}", params["table_id"])
-    event = api_event(
-        events_dir,
-        "list-board-orders.json",
-        path=path,
-        route_key=f"{method} {template}",
-        path_parameters=params,
-        **changes,
-    )
-    event["requestContext"]["http"]["method"] = method
-    return event
+    return signed_in_event(events_dir, "owner", route, method, **changes)
 
 
 def events_by_function(events_dir):
@@ -300,6 +294,12 @@ def events_by_function(events_dir):
         "get-sales": api_event(events_dir, "get-sales.json"),
         # Not a photo: refused (415) before S3 is asked.
         "upload-photo": owner_event(events_dir, "photos", "POST", body={}),
+        # Staff management (TABLETAP_USER_POOL_ID names a pool moto lacks):
+        # the list and the removal ask Cognito; a bad address is refused
+        # before it.
+        "list-staff": owner_event(events_dir, "staff", "GET"),
+        "invite-staff": owner_event(events_dir, "staff", "POST", body={"email": "not an address", "role": "staff"}),
+        "remove-staff": owner_event(events_dir, "staff/{username}", "DELETE", username="nobody@example.com"),
         "python-get-table": api_event(events_dir, "get-table.json"),
     }
 

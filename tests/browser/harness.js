@@ -227,6 +227,34 @@ export async function phonePage(browser, server) {
   return page;
 }
 
+export const LAPTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 };
+
+/** Runs `staff add` on the server's data folder (it need not stop); returns the login. */
+export async function addPerson(server, restaurant, username, role) {
+  const out = await server.cli("staff", "add", "--restaurant", restaurant, "--username", username, "--role", role);
+  const password = out.match(/^password: (\S+)$/m);
+  if (!password) throw new Error(`staff add printed no password:\n${out}`);
+  return { username, password: password[1] };
+}
+
+/**
+ * A laptop-sized page at `path` (the board or the back office) signed in
+ * as `who`, once `heading` shows. `page.errors` collects page errors.
+ */
+export async function signedInPage(browser, server, path, who, heading, { permissions = [], downloads = false } = {}) {
+  const context = await browser.newContext({ ...LAPTOP, locale: "en-GB", acceptDownloads: downloads });
+  if (permissions.length) await context.grantPermissions(permissions, { origin: server.url });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (error) => page.errors.push(String(error)));
+  await page.goto(`${server.url}${path}`);
+  await page.getByLabel("Username").fill(who.username);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: heading }).first().waitFor();
+  return page;
+}
+
 let axeSource;
 /** Runs axe-core on the page; returns the serious and critical violations. */
 export async function seriousA11yViolations(page, include) {

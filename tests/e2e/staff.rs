@@ -18,41 +18,6 @@ async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.expect("JSON body")
 }
 
-/// Adds a person with `tabletap-local staff add` while the server runs;
-/// returns their password.
-fn add_person(server: &LocalServer, restaurant: &str, username: &str, role: &str) -> String {
-    let out = server.admin(&[
-        "staff",
-        "add",
-        "--restaurant",
-        restaurant,
-        "--username",
-        username,
-        "--role",
-        role,
-    ]);
-    out.lines()
-        .find_map(|l| l.strip_prefix("password: "))
-        .expect("a generated password")
-        .trim()
-        .to_owned()
-}
-
-async fn sign_in(server: &LocalServer, username: &str, password: &str) -> String {
-    let response = server
-        .http
-        .post(server.api("/staff/sign-in"))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "sign in as {username}");
-    json_of(response).await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// The demo staff login the server printed at start.
 fn demo_login(server: &LocalServer) -> (String, String) {
     let password = std::fs::read_to_string(server.data_dir().join("demo-staff-password")).unwrap();
@@ -61,7 +26,7 @@ fn demo_login(server: &LocalServer) -> (String, String) {
 
 async fn demo_staff_token(server: &LocalServer) -> String {
     let (user, password) = demo_login(server);
-    sign_in(server, &user, &password).await
+    server.sign_in(&user, &password).await
 }
 
 fn order_body() -> Value {
@@ -201,11 +166,11 @@ async fn code_of(response: reqwest::Response) -> (u16, String) {
 async fn every_staff_route_refuses_callers_without_the_role() {
     let server = LocalServer::start().await;
     let staff = demo_staff_token(&server).await;
-    let other_password = add_person(&server, "other", "anna@other.example", "owner");
-    let other = sign_in(&server, "anna@other.example", &other_password).await;
-    let owner_password = add_person(&server, "demo", "owner@demo.example", "owner");
-    let owner = sign_in(&server, "owner@demo.example", &owner_password).await;
-    add_person(&server, "demo", WALK_MEMBER, "staff");
+    let other_password = server.add_person("other", "anna@other.example", "owner");
+    let other = server.sign_in("anna@other.example", &other_password).await;
+    let owner_password = server.add_person("demo", "owner@demo.example", "owner");
+    let owner = server.sign_in("owner@demo.example", &owner_password).await;
+    server.add_person("demo", WALK_MEMBER, "staff");
     // A token this server did not sign (another data folder's key).
     let foreign = {
         let other_server = LocalServer::start().await;
@@ -876,8 +841,8 @@ async fn status_of(server: &LocalServer, token: &str, path: &str) -> (u16, Strin
 #[tokio::test]
 async fn an_owner_invites_promotes_and_removes_a_cook_and_the_last_owner_stays() {
     let server = LocalServer::start().await;
-    let owner_password = add_person(&server, "demo", "owner@demo.example", "owner");
-    let owner = sign_in(&server, "owner@demo.example", &owner_password).await;
+    let owner_password = server.add_person("demo", "owner@demo.example", "owner");
+    let owner = server.sign_in("owner@demo.example", &owner_password).await;
     let board = "/restaurants/demo/staff/orders";
     let staff_page = "/restaurants/demo/owner/staff";
 
@@ -921,7 +886,7 @@ async fn an_owner_invites_promotes_and_removes_a_cook_and_the_last_owner_stays()
     assert_eq!(listed[2]["email"], Value::Null);
 
     // The cook signs in with it and sees the board, not the owner pages.
-    let cook = sign_in(&server, "cook@demo.example", &password).await;
+    let cook = server.sign_in("cook@demo.example", &password).await;
     assert_eq!(status_of(&server, &cook, board).await.0, 200);
     assert_eq!(
         status_of(&server, &cook, staff_page).await,
@@ -972,14 +937,14 @@ async fn an_owner_invites_promotes_and_removes_a_cook_and_the_last_owner_stays()
 
     // Someone with an account elsewhere only gets the role: no password,
     // no invitation email.
-    let elsewhere = add_person(&server, "other", "anna@other.example", "staff");
+    let elsewhere = server.add_person("other", "anna@other.example", "staff");
     let response = invite(&server, &owner, "anna@other.example", "staff").await;
     assert_eq!(response.status(), 201);
     let added = json_of(response).await;
     assert_eq!(added["result"], "added", "{added}");
     assert!(added.get("temporary_password").is_none());
     assert!(invitations_to(&server, "anna@other.example").is_empty());
-    let anna = sign_in(&server, "anna@other.example", &elsewhere).await;
+    let anna = server.sign_in("anna@other.example", &elsewhere).await;
     assert_eq!(status_of(&server, &anna, board).await.0, 200);
 
     // What an owner can get wrong.

@@ -5,8 +5,9 @@
 // started from, so a save never overwrites what someone else changed.
 
 import { $, announce } from "../dom.js";
-import { setApiBase, ApiError, NetworkError } from "../api.js";
-import { savedSession, signIn, signOut, restaurantOf, renew } from "../staff/auth.js";
+import { ApiError, NetworkError } from "../api.js";
+import { savedSession, signOut, restaurantOf } from "../staff/auth.js";
+import { loadConfig, wireSignInForm, keepRenewed } from "../staff/page.js";
 
 const VIEWS = ["menu", "tables", "settings", "staff", "sales", "file"];
 const MODULES = {
@@ -21,17 +22,8 @@ const MODULES = {
 let config = {};
 let apiBase = "/api";
 let session = null;
-let renewTimer = null;
+let stopRenewing = () => {};
 const mounted = new Map();
-
-async function loadConfig() {
-  try {
-    const response = await fetch("/config.json", { credentials: "same-origin" });
-    if (response.ok) config = await response.json();
-  } catch { /* defaults */ }
-  apiBase = String(config.apiBaseUrl || "/api").replace(/\/+$/, "");
-  setApiBase(apiBase);
-}
 
 /** fetch() of an API path with the owner's token: the raw Response. */
 async function api(path, options = {}) {
@@ -162,7 +154,7 @@ async function open(view) {
 }
 
 function showSignIn(message = "") {
-  clearTimeout(renewTimer);
+  stopRenewing();
   session = null;
   ctx = null;
   mounted.clear();
@@ -175,19 +167,6 @@ function showSignIn(message = "") {
   $("username").focus();
 }
 
-function scheduleRenew() {
-  clearTimeout(renewTimer);
-  const wait = Math.max(10_000, Date.parse(session.expires_at) - Date.now() - 5 * 60_000);
-  renewTimer = setTimeout(async () => {
-    try {
-      session = await renew(config, session);
-      scheduleRenew();
-    } catch {
-      showSignIn("Your sign-in ran out. Please sign in again.");
-    }
-  }, wait);
-}
-
 async function enter(newSession) {
   session = newSession;
   const r = restaurantOf(session);
@@ -196,7 +175,8 @@ async function enter(newSession) {
     showSignIn(r ? "This account is staff, not an owner. The orders board is at /staff/." : "This account has no role in any restaurant.");
     return;
   }
-  scheduleRenew();
+  stopRenewing = keepRenewed(config, session, (renewed) => { session = renewed; },
+    () => showSignIn("Your sign-in ran out. Please sign in again."));
   const doc = documentStore(r.id);
   ctx = {
     restaurantId: r.id,
@@ -226,21 +206,9 @@ async function enter(newSession) {
 }
 
 async function main() {
-  await loadConfig();
-  $("sign-in-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    $("sign-in-error").textContent = "";
-    const button = event.submitter ?? event.target.querySelector("button[type=submit]");
-    button.disabled = true;
-    try {
-      await enter(await signIn(config, $("username").value.trim(), $("password").value));
-      $("password").value = "";
-    } catch (error) {
-      $("sign-in-error").textContent = error.message;
-    } finally {
-      button.disabled = false;
-    }
-  });
+  config = await loadConfig();
+  apiBase = String(config.apiBaseUrl || "/api").replace(/\/+$/, "");
+  wireSignInForm(config, enter);
   for (const tab of document.querySelectorAll("#owner-nav [data-view]")) {
     tab.addEventListener("click", () => open(tab.dataset.view));
   }

@@ -2,23 +2,15 @@
 // (/config.json) as the diner site.
 
 import { $ } from "../dom.js";
-import { setApiBase } from "../api.js";
-import { savedSession, signIn, signOut, restaurantOf, renew } from "./auth.js";
+import { savedSession, signOut, restaurantOf } from "./auth.js";
+import { loadConfig, wireSignInForm, keepRenewed } from "./page.js";
 import { startBoard, stopBoard, updateSession, wireCancelDialog } from "./board.js";
 import { showAvailability, wireSearch86 } from "./availability.js";
 
 let config = {};
 let session = null;
 let restaurant = null;
-let renewTimer = null;
-
-async function loadConfig() {
-  try {
-    const response = await fetch("/config.json", { credentials: "same-origin" });
-    if (response.ok) config = await response.json();
-  } catch { /* defaults */ }
-  setApiBase(config.apiBaseUrl || "/api");
-}
+let stopRenewing = () => {};
 
 function show(view) {
   for (const id of ["view-sign-in", "view-board", "view-86"]) $(id).hidden = id !== view;
@@ -31,27 +23,13 @@ function show(view) {
 
 function showSignIn(message = "") {
   stopBoard();
-  clearTimeout(renewTimer);
+  stopRenewing();
   session = null;
   $("signed-in-as").textContent = "Staff";
   $("restaurant-name").textContent = "Orders board";
   $("sign-in-error").textContent = message;
   show("view-sign-in");
   $("username").focus();
-}
-
-function scheduleRenew() {
-  clearTimeout(renewTimer);
-  const wait = Math.max(10_000, Date.parse(session.expires_at) - Date.now() - 5 * 60_000);
-  renewTimer = setTimeout(async () => {
-    try {
-      session = await renew(config, session);
-      updateSession(session);
-      scheduleRenew();
-    } catch {
-      showSignIn("Your sign-in ran out. Please sign in again.");
-    }
-  }, wait);
 }
 
 async function enter(newSession) {
@@ -65,28 +43,16 @@ async function enter(newSession) {
   restaurant = r.id;
   $("signed-in-as").textContent = `${session.username ?? "Staff"} · ${r.owner ? "owner" : "staff"}`;
   show("view-board");
-  scheduleRenew();
+  stopRenewing = keepRenewed(config, session, (renewed) => { session = renewed; updateSession(renewed); },
+    () => showSignIn("Your sign-in ran out. Please sign in again."));
   await startBoard(session, restaurant, (message) => { signOut(); showSignIn(message); });
 }
 
 async function main() {
-  await loadConfig();
+  config = await loadConfig();
   wireCancelDialog();
   wireSearch86();
-  $("sign-in-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    $("sign-in-error").textContent = "";
-    const button = event.submitter ?? event.target.querySelector("button[type=submit]");
-    button.disabled = true;
-    try {
-      await enter(await signIn(config, $("username").value.trim(), $("password").value));
-      $("password").value = "";
-    } catch (error) {
-      $("sign-in-error").textContent = error.message;
-    } finally {
-      button.disabled = false;
-    }
-  });
+  wireSignInForm(config, enter);
   $("tab-board").addEventListener("click", () => show("view-board"));
   $("tab-86").addEventListener("click", async () => {
     show("view-86");

@@ -7,9 +7,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { LocalServer, launchBrowser, screenshot, seriousA11yViolations, textOf, waitFor } from "../harness.js";
-
-const LAPTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 };
+import { LocalServer, addPerson, launchBrowser, screenshot, seriousA11yViolations, signedInPage, textOf, waitFor } from "../harness.js";
 
 let server;
 let browser;
@@ -18,8 +16,7 @@ let owner;
 before(async () => {
   server = await LocalServer.start();
   browser = await launchBrowser();
-  const out = await server.cli("staff", "add", "--restaurant", "demo", "--username", "owner@demo.example", "--role", "owner");
-  owner = { username: "owner@demo.example", password: out.match(/^password: (\S+)$/m)[1] };
+  owner = await addPerson(server, "demo", "owner@demo.example", "owner");
 });
 
 after(async () => {
@@ -27,18 +24,8 @@ after(async () => {
   await server?.close();
 });
 
-async function signedIn(path, who, heading) {
-  const context = await browser.newContext({ ...LAPTOP, locale: "en-GB" });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (error) => page.errors.push(String(error)));
-  await page.goto(`${server.url}${path}`);
-  await page.getByLabel("Username").fill(who.username);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: heading }).first().waitFor();
-  return page;
+function signedIn(path, who, heading) {
+  return signedInPage(browser, server, path, who, heading, { permissions: ["clipboard-read", "clipboard-write"] });
 }
 
 function row(page, name) {

@@ -7,9 +7,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { LocalServer, launchBrowser, phonePage, screenshot, seriousA11yViolations, textOf } from "../harness.js";
-
-const LAPTOP = { viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 };
+import { LocalServer, addPerson, launchBrowser, phonePage, screenshot, seriousA11yViolations, signedInPage, textOf } from "../harness.js";
 
 let server;
 let browser;
@@ -19,10 +17,7 @@ before(async () => {
   server = await LocalServer.start();
   browser = await launchBrowser();
   // Added while the server runs (it rereads the staff file).
-  const out = await server.cli("staff", "add", "--restaurant", "demo", "--username", "owner@demo.example", "--role", "owner");
-  const password = out.match(/^password: (\S+)$/m);
-  assert.ok(password, `staff add prints the new password:\n${out}`);
-  owner = { username: "owner@demo.example", password: password[1] };
+  owner = await addPerson(server, "demo", "owner@demo.example", "owner");
 });
 
 after(async () => {
@@ -30,17 +25,8 @@ after(async () => {
   await server?.close();
 });
 
-async function ownerPage(hash = "menu") {
-  const context = await browser.newContext({ ...LAPTOP, locale: "en-GB", acceptDownloads: true });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on("pageerror", (error) => page.errors.push(String(error)));
-  await page.goto(`${server.url}/owner/#${hash}`);
-  await page.getByLabel("Username").fill(owner.username);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Trattoria Demo" }).waitFor();
-  return page;
+function ownerPage(hash = "menu") {
+  return signedInPage(browser, server, `/owner/#${hash}`, owner, "Trattoria Demo", { downloads: true });
 }
 
 test("an owner changes a price and adds an item with a required option; diners see both at once, old orders keep their price", async () => {
