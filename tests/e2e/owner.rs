@@ -33,6 +33,14 @@ impl Owner {
             .bearer_auth(&self.token)
     }
 
+    /// A file the owner downloads (a PDF, a PNG), checked for its type.
+    async fn download(&self, path: &str, media_type: &str) -> Vec<u8> {
+        let response = self.get(path).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["content-type"], media_type, "{path}");
+        response.bytes().await.unwrap().to_vec()
+    }
+
     /// The restaurant file as JSON and its version.
     async fn document(&self) -> (Value, String) {
         let response = self
@@ -96,16 +104,12 @@ impl Owner {
 
     /// The QR sheet as the owner downloads it, every code on it decoded.
     async fn decoded_sheet(&self) -> BTreeSet<String> {
-        let response = self
-            .get("/restaurants/demo/owner/qr-sheet")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let bytes = self
+            .download("/restaurants/demo/owner/qr-sheet", "application/pdf")
+            .await;
         let dir = tempfile::tempdir().unwrap();
         let pdf = dir.path().join("sheet.pdf");
-        std::fs::write(&pdf, response.bytes().await.unwrap()).unwrap();
+        std::fs::write(&pdf, bytes).unwrap();
         // Each cell on its own, as a phone over one sticker sees it.
         let tables = self.links().await.len();
         qr::decode_sheet(&pdf, tabletap_qrsheet::Paper::A4, tables, dir.path())
@@ -267,15 +271,11 @@ async fn the_qr_sheet_holds_every_current_link_and_a_rotated_code_is_refused_at_
 
     // One PNG per table, as the tables page shows it.
     let png = owner
-        .get("/restaurants/demo/owner/tables/7/qr.png")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(png.status(), 200);
-    assert_eq!(png.headers()["content-type"], "image/png");
+        .download("/restaurants/demo/owner/tables/7/qr.png", "image/png")
+        .await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("table-7.png");
-    std::fs::write(&file, png.bytes().await.unwrap()).unwrap();
+    std::fs::write(&file, png).unwrap();
     let seven = links.iter().find(|(id, _)| id == "7").unwrap().1.clone();
     assert_eq!(qr::decode_qr_codes(&file), std::slice::from_ref(&seven));
 
@@ -332,14 +332,8 @@ async fn a_photo_upload_is_checked_kept_and_served() {
     };
     // A real PNG: table 1's QR code.
     let png = owner
-        .get("/restaurants/demo/owner/tables/1/qr.png")
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+        .download("/restaurants/demo/owner/tables/1/qr.png", "image/png")
+        .await;
     let response = upload("image/png", png.clone()).await.unwrap();
     assert_eq!(response.status(), 201);
     let body: Value = response.json().await.unwrap();
