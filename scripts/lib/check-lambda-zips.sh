@@ -31,7 +31,7 @@ say() { echo "check-lambda-zips: $*" >&2; }
 #   ses       the SES v2 client (receipts)
 #   iot       the IoT data plane client (kitchen tickets)
 #   sns       the SNS client (delivery alerts; its query API's version)
-#   s3        the S3 client (item photos; its endpoint rules' S3 Express)
+#   s3        the S3 photo store (item photos; its error message)
 #   cognito   the Cognito user pools client (staff management; its JSON
 #             protocol's target prefix)
 marker() {
@@ -42,7 +42,7 @@ marker() {
         ses) echo "/v2/email/outbound-emails" ;;
         iot) echo "iotdata" ;;
         sns) echo "2010-03-31" ;;
-        s3) echo "s3express" ;;
+        s3) echo "s3:PutObject" ;;
         cognito) echo "AWSCognitoIdentityProviderService" ;;
     esac
 }

@@ -49,7 +49,7 @@ pub async fn run_with_ports(
 pub async fn run_with_photos(route: Route, handler: Handler) -> Result<(), lambda_http::Error> {
     run_with_state(route, handler, async |aws, state| {
         let bucket = crate::required_env("TABLETAP_PHOTO_BUCKET", "the bucket item photos go to")?;
-        let photos = tabletap_photos_s3::S3Photos::new(aws_sdk_s3::Client::new(aws), bucket);
+        let photos = tabletap_photos_s3::S3Photos::from_config(aws, &bucket)?;
         state.photos = Some(Arc::new(photos));
         Ok(())
     })
