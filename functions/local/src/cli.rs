@@ -182,7 +182,11 @@ impl Cli {
                 }),
             ) => {
                 let restaurant = RestaurantId::parse(restaurant)?;
-                seed::print_table_links(&store, &restaurant, &public_url).await
+                seed::print_table_links(
+                    &restaurant,
+                    &seed::table_links(&store, &restaurant, &public_url).await?,
+                );
+                Ok(())
             }
             (
                 store,
@@ -198,7 +202,7 @@ impl Cli {
                 println!(
                     "{}: {}",
                     rotated.label,
-                    seed::table_url(&public_url, &rotated.token)
+                    tabletap_core::table::table_link(&public_url, &rotated.token)
                 );
                 Ok(())
             }
@@ -237,15 +241,7 @@ impl Command {
             Command::Tables { restaurant, .. } => {
                 let restaurant = RestaurantId::parse(restaurant)?;
                 let server = RunningServer::find(data_dir, &restaurant)?;
-                let tables = server.tables(&restaurant).await?;
-                if tables.is_empty() {
-                    println!(
-                        "Restaurant {restaurant} has no tables yet. Import a restaurant file with tables."
-                    );
-                }
-                for table in tables {
-                    println!("  {:<12} {}", table.label, table.link);
-                }
+                seed::print_table_links(&restaurant, &server.tables(&restaurant).await?);
                 Ok(())
             }
             Command::RotateTable {

@@ -96,7 +96,7 @@ pub async fn serve(store: EmbeddedStore, data_dir: &Path, args: ServeArgs) -> an
 
     if let Some(demo) = demo {
         println!("Order from a table of the demo restaurant:");
-        seed::print_table_links(&store, &demo, &public_url).await?;
+        seed::print_table_links(&demo, &seed::table_links(&store, &demo, &public_url).await?);
     }
     if let Some((username, password)) = demo_login {
         println!(

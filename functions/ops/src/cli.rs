@@ -15,8 +15,8 @@ use tabletap_app::use_cases::owner::staff::invite_or_change_role;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::restaurant::Restaurant;
 use tabletap_core::staff::{EmailAddress, Role};
+use tabletap_qrsheet::Sheet;
 use tabletap_qrsheet::command::SheetArgs;
-use tabletap_qrsheet::{Sheet, table_link, table_order};
 use tabletap_staff_cognito::CognitoStaffDirectory;
 use tabletap_store_dynamodb::DynamoDbStore;
 
@@ -120,21 +120,17 @@ impl Cli {
                 let restaurant = RestaurantId::parse(restaurant)?;
                 let site_url = target.site_url(site.site_url.as_deref())?;
                 let store = open_store().await?;
-                existing_restaurant(&store, &restaurant).await?;
-                let mut tables = store.list_tables(&restaurant).await?;
+                let found = existing_restaurant(&store, &restaurant).await?;
+                let tables = store.list_tables(&restaurant).await?;
                 if tables.is_empty() {
                     println!(
                         "Restaurant {restaurant} has no tables yet: add them to its restaurant \
                          file and run create-restaurant again."
                     );
                 }
-                tables.sort_by(|a, b| table_order(a.id.as_str(), b.id.as_str()));
-                for table in tables {
-                    println!(
-                        "  {:<12} {}",
-                        table.label,
-                        table_link(&site_url, &table.token)
-                    );
+                // In the sheet's order ("2" before "10"), with the sheet's links.
+                for table in Sheet::for_restaurant(&found, &tables, &site_url).tables {
+                    println!("  {:<12} {}", table.label, table.link);
                 }
                 Ok(())
             }
