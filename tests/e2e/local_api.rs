@@ -3,7 +3,7 @@
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tabletap_e2e::LocalServer;
+use tabletap_e2e::{LocalServer, json_of};
 
 async fn post_order(
     server: &LocalServer,
@@ -19,10 +19,6 @@ async fn post_order(
         request = request.header("Idempotency-Key", key);
     }
     request.send().await.expect("POST order")
-}
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("JSON body")
 }
 
 async fn stored_orders(server: &LocalServer) -> usize {
@@ -47,26 +43,12 @@ async fn a_table_order_is_priced_by_the_server_and_survives_a_restart() {
     let mut server = LocalServer::start().await;
     let token = server.table("Table 7").token.clone();
 
-    let table = json_of(
-        server
-            .http
-            .get(server.api(&format!("/tables/{token}")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let table = server
+        .get_json(&server.api(&format!("/tables/{token}")))
+        .await;
     assert_eq!(table["table"]["label"], "Table 7");
     assert_eq!(table["restaurant"]["id"], "demo");
-    let menu = json_of(
-        server
-            .http
-            .get(server.api("/restaurants/demo/menu"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let menu = server.get_json(&server.api("/restaurants/demo/menu")).await;
     assert_eq!(menu["categories"][0]["name"], "Antipasti");
 
     let response = post_order(&server, &token, &pizza_order(), None).await;

@@ -106,15 +106,9 @@ async fn test_payments_need_the_demo_or_the_development_flag() {
     server.admin(&["import", file.to_str().unwrap()]);
     server.restart().await;
 
-    let config: serde_json::Value = server
-        .http
-        .get(format!("{}/config.json", server.base_url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config = server
+        .get_json(&format!("{}/config.json", server.base_url))
+        .await;
     assert_eq!(config["paymentProvider"], serde_json::Value::Null);
     let test_payment = server
         .http
@@ -142,15 +136,7 @@ async fn test_payments_need_the_demo_or_the_development_flag() {
 
     // The development flag turns them on without the demo.
     let mut dev = LocalServer::start_with(&["--no-demo", "--dev-test-payments"]).await;
-    let config: serde_json::Value = dev
-        .http
-        .get(format!("{}/config.json", dev.base_url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config = dev.get_json(&format!("{}/config.json", dev.base_url)).await;
     assert_eq!(config["paymentProvider"], "test");
     dev.stop().await;
 }

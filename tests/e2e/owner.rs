@@ -403,15 +403,9 @@ async fn a_photo_upload_is_checked_kept_and_served() {
         .save("application/json", file.to_string(), Some(&version))
         .await;
     assert_eq!(status, 200, "{body}");
-    let menu: Value = owner
+    let menu = owner
         .server
-        .http
-        .get(owner.server.api("/restaurants/demo/menu"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&owner.server.api("/restaurants/demo/menu"))
+        .await;
     assert_eq!(menu["categories"][0]["items"][0]["image_url"], url.as_str());
 }

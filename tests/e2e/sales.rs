@@ -5,11 +5,7 @@
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use tabletap_e2e::LocalServer;
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("JSON body")
-}
+use tabletap_e2e::{LocalServer, json_of};
 
 async fn place_dine_in(server: &LocalServer, lines: Value) -> Value {
     let token = server.table("Table 1").token.clone();
@@ -26,15 +22,9 @@ async fn place_dine_in(server: &LocalServer, lines: Value) -> Value {
 
 /// A takeout order nobody pays for: PENDING_PAYMENT.
 async fn place_unpaid_takeout(server: &LocalServer, lines: Value) -> Value {
-    let times = json_of(
-        server
-            .http
-            .get(server.api("/restaurants/demo/pickup-times"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let times = server
+        .get_json(&server.api("/restaurants/demo/pickup-times"))
+        .await;
     let pickup_at = times["slots"][0]["at"].as_str().expect("a pickup slot");
     let response = server
         .http

@@ -12,11 +12,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tabletap_api::{ROUTES, Route};
 use tabletap_core::staff::AccessLevel;
-use tabletap_e2e::{LocalServer, binary, kitchen_subscriber};
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("JSON body")
-}
+use tabletap_e2e::{LocalServer, binary, json_of, kitchen_subscriber};
 
 /// The demo staff login the server printed at start.
 fn demo_login(server: &LocalServer) -> (String, String) {
@@ -464,15 +460,7 @@ async fn an_item_86ed_on_the_board_cannot_be_ordered_at_once() {
             .send()
     };
     assert_eq!(set("margherita", None, false).await.unwrap().status(), 200);
-    let menu = json_of(
-        server
-            .http
-            .get(server.api("/restaurants/demo/menu"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let menu = server.get_json(&server.api("/restaurants/demo/menu")).await;
     let item = menu["categories"]
         .as_array()
         .unwrap()
@@ -681,15 +669,9 @@ async fn a_paid_takeout_order_cancelled_twice_is_refunded_once() {
     assert!(registered.status().is_success());
     let staff = demo_staff_token(&server).await;
 
-    let times = json_of(
-        server
-            .http
-            .get(server.api("/restaurants/demo/pickup-times"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let times = server
+        .get_json(&server.api("/restaurants/demo/pickup-times"))
+        .await;
     let pickup = times["slots"][0]["at"].as_str().unwrap().to_owned();
     let placed = json_of(
         server

@@ -8,7 +8,7 @@
 use rumqttc::{Event, Packet};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use tabletap_e2e::{LocalServer, kitchen_subscriber};
+use tabletap_e2e::{LocalServer, json_of, kitchen_subscriber};
 
 fn localstripe() -> String {
     std::env::var("TABLETAP_LOCALSTRIPE_URL").unwrap_or_else(|_| {
@@ -43,20 +43,10 @@ fn form(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("JSON body")
-}
-
 async fn first_pickup_slot(server: &LocalServer) -> String {
-    let times = json_of(
-        server
-            .http
-            .get(server.api("/restaurants/demo/pickup-times"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let times = server
+        .get_json(&server.api("/restaurants/demo/pickup-times"))
+        .await;
     assert_eq!(times["time_zone"], "Europe/Berlin");
     let slots = times["slots"].as_array().expect("slots");
     assert!(!slots.is_empty(), "the demo takes takeout around the clock");
@@ -197,15 +187,9 @@ async fn a_takeout_order_is_paid_through_localstripe_and_its_webhook() {
         &secret,
     ])
     .await;
-    let config = json_of(
-        server
-            .http
-            .get(format!("{}/config.json", server.base_url))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let config = server
+        .get_json(&format!("{}/config.json", server.base_url))
+        .await;
     assert_eq!(config["paymentProvider"], "stripe");
     assert_eq!(config["stripePublishableKey"], "pk_test_tabletap_e2e");
 
@@ -338,15 +322,9 @@ async fn a_takeout_order_is_paid_through_localstripe_and_its_webhook() {
 #[tokio::test]
 async fn without_stripe_a_test_payment_goes_through_the_signed_webhook() {
     let server = LocalServer::start().await;
-    let config = json_of(
-        server
-            .http
-            .get(format!("{}/config.json", server.base_url))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let config = server
+        .get_json(&format!("{}/config.json", server.base_url))
+        .await;
     assert_eq!(config["paymentProvider"], "test");
     assert_eq!(config["stripePublishableKey"], Value::Null);
     let (_kitchen_client, mut kitchen) = kitchen_subscriber(&server, "demo").await;

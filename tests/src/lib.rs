@@ -49,6 +49,11 @@ pub struct LocalServer {
     extra_args: Vec<String>,
 }
 
+/// A response's body as JSON (the test fails if it is not JSON).
+pub async fn json_of(response: reqwest::Response) -> serde_json::Value {
+    response.json().await.expect("JSON body")
+}
+
 /// A port nothing listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -211,6 +216,11 @@ impl LocalServer {
 
     pub fn api(&self, path: &str) -> String {
         format!("{}/api{}", self.base_url, path)
+    }
+
+    /// `GET` of `url` without a token, as the site does, and its JSON.
+    pub async fn get_json(&self, url: &str) -> serde_json::Value {
+        json_of(self.http.get(url).send().await.expect("GET request")).await
     }
 
     /// Turns the demo restaurant's order limits off (re-imports the demo
