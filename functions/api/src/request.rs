@@ -71,6 +71,26 @@ pub fn query(request: &Request, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A `YYYY-MM-DD` query parameter; empty counts as absent, anything else
+/// is refused with `code`.
+pub fn date_query(
+    request: &Request,
+    name: &str,
+    code: &'static str,
+) -> Result<Option<tabletap_core::Date>, ApiError> {
+    query(request, name)
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            d.parse().map_err(|_| {
+                ApiError::from(AppError::InvalidInput {
+                    code,
+                    message: format!("{name} {d:?} is not a date like 2026-11-21."),
+                })
+            })
+        })
+        .transpose()
+}
+
 /// Largest restaurant file an owner can save: a menu of several hundred
 /// items with options is around 200 KiB of JSON.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;

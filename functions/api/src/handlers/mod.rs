@@ -34,6 +34,24 @@ use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use serde::Serialize;
 
+/// A file to download: its type, its name and no caching.
+pub(crate) fn attachment(
+    content_type: &'static str,
+    file_name: &str,
+    body: Body,
+) -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        )
+        .body(body)
+        .expect("valid response")
+}
+
 pub(crate) fn json_response(status: StatusCode, body: &impl Serialize) -> Response<Body> {
     Response::builder()
         .status(status)

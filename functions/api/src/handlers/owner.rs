@@ -2,7 +2,7 @@
 //! links, code rotation and the printable QR codes. The caller is an owner
 //! of the restaurant (checked in `routes::handle`).
 
-use super::json_response;
+use super::{attachment, json_response};
 use crate::error::ApiError;
 use crate::request::{MAX_FILE_BYTES, content_type, path_param, query, restaurant_id, text_body};
 use crate::state::AppState;
@@ -34,19 +34,6 @@ fn etag(document: &RestaurantDocument) -> HeaderValue {
 fn with_etag(mut response: Response<Body>, document: &RestaurantDocument) -> Response<Body> {
     response.headers_mut().insert(header::ETAG, etag(document));
     response
-}
-
-fn attachment(content_type: &'static str, file_name: &str, body: Body) -> Response<Body> {
-    Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::CACHE_CONTROL, "no-store")
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file_name}\""),
-        )
-        .body(body)
-        .expect("valid response")
 }
 
 /// `GET .../owner/restaurant`: the restaurant file as JSON, its version in

@@ -1,39 +1,23 @@
 //! The owner's sales report. The caller was checked to be an owner of the
 //! restaurant before this runs (`routes::handle`).
 
-use super::json_response;
 use super::staff::invalid;
+use super::{attachment, json_response};
 use crate::error::ApiError;
-use crate::request::{query, restaurant_id};
+use crate::request::{date_query, query, restaurant_id};
 use crate::sales_csv::{self, Grouping};
 use crate::state::AppState;
-use lambda_http::http::{StatusCode, header};
+use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use tabletap_app::use_cases::sales_report::sales_report;
-use tabletap_core::Date;
-
-/// A `YYYY-MM-DD` query parameter; empty counts as absent.
-fn date_param(request: &Request, name: &str) -> Result<Option<Date>, ApiError> {
-    query(request, name)
-        .filter(|d| !d.is_empty())
-        .map(|d| {
-            d.parse::<Date>().map_err(|_| {
-                invalid(
-                    "invalid_date",
-                    format!("{name} {d:?} is not a date like 2026-11-21."),
-                )
-            })
-        })
-        .transpose()
-}
 
 /// `GET .../owner/sales?from=2026-11-01&to=2026-11-07`: sold orders by
 /// day, hour and item, with what was excluded; `&format=csv&group=item`
 /// answers one grouping as a CSV download instead.
 pub async fn get_sales(state: &AppState, request: &Request) -> Result<Response<Body>, ApiError> {
     let restaurant_id = restaurant_id(request)?;
-    let from = date_param(request, "from")?;
-    let to = date_param(request, "to")?;
+    let from = date_query(request, "from", "invalid_date")?;
+    let to = date_query(request, "to", "invalid_date")?;
     let csv = match query(request, "format").as_deref() {
         None | Some("" | "json") => false,
         Some("csv") => true,
@@ -58,14 +42,9 @@ pub async fn get_sales(state: &AppState, request: &Request) -> Result<Response<B
         return Ok(json_response(StatusCode::OK, &report));
     }
     let name = sales_csv::file_name(&report, restaurant_id.as_str(), grouping);
-    Ok(Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        )
-        .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::Text(sales_csv::render(&report, grouping)))
-        .expect("valid response"))
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        &name,
+        Body::Text(sales_csv::render(&report, grouping)),
+    ))
 }

@@ -3,7 +3,7 @@
 
 use super::json_response;
 use crate::error::ApiError;
-use crate::request::{json_body, path_param, query, restaurant_id};
+use crate::request::{date_query, json_body, path_param, query, restaurant_id};
 use crate::state::AppState;
 use crate::views::{BoardView, ChangesView, StaffOrderView};
 use lambda_http::http::StatusCode;
@@ -11,27 +11,12 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use tabletap_app::AppError;
 use tabletap_app::use_cases::staff;
-use tabletap_core::Date;
 use tabletap_core::board::StaffAction;
 use tabletap_core::ids::RestaurantId;
 use tabletap_core::order::OrderStatus;
 
 pub(super) fn invalid(code: &'static str, message: String) -> ApiError {
     AppError::InvalidInput { code, message }.into()
-}
-
-fn day_param(request: &Request) -> Result<Option<Date>, ApiError> {
-    query(request, "day")
-        .filter(|d| !d.is_empty())
-        .map(|d| {
-            d.parse::<Date>().map_err(|_| {
-                invalid(
-                    "invalid_day",
-                    format!("day {d:?} is not a date like 2026-11-21."),
-                )
-            })
-        })
-        .transpose()
 }
 
 /// `GET .../staff/orders?day=2026-11-21&status=SENT,PRINTED`: the orders of
@@ -59,7 +44,7 @@ pub async fn list_board_orders(
         &*state.store,
         &*state.clock,
         &restaurant_id,
-        day_param(request)?,
+        date_query(request, "day", "invalid_day")?,
         &statuses,
     )
     .await?;
