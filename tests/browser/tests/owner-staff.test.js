@@ -69,7 +69,7 @@ test("an owner invites a cook, hands over the password, promotes and removes the
 
   // Make owner.
   await page.getByRole("button", { name: "Make owner: cook@demo.example" }).click();
-  await page.getByText("cook@demo.example is now an owner").waitFor();
+  await page.locator("#view-staff").getByText("cook@demo.example is now an owner").waitFor();
   assert.match(await textOf(row(page, "cook@demo.example")), /Owner/);
 
   // Remove, after confirming; "Keep" first changes nothing.
@@ -80,7 +80,7 @@ test("an owner invites a cook, hands over the password, promotes and removes the
   assert.equal(await row(page, "cook@demo.example").count(), 1);
   await page.getByRole("button", { name: "Remove cook@demo.example" }).click();
   await page.getByRole("button", { name: "Yes, remove cook@demo.example" }).click();
-  await page.getByText("cook@demo.example was removed from Trattoria Demo").waitFor();
+  await page.locator("#view-staff").getByText("cook@demo.example was removed from Trattoria Demo").waitFor();
   await waitFor(async () => (await row(page, "cook@demo.example").count()) === 0, "the cook's row to go");
 
   // The cook's open board is refused on its next request.
@@ -104,7 +104,7 @@ test("an owner invites a cook, hands over the password, promotes and removes the
   // A bad address: the API's message, and nothing added.
   await page.getByLabel("Email address").fill("not an address");
   await page.getByRole("button", { name: "Invite" }).click();
-  await page.getByText("is not an email address").waitFor();
+  await page.locator("#view-staff").getByText("is not an email address").waitFor();
   assert.equal(await page.locator("#staff-list li").count(), 2);
 
   // On a phone the rows stack their buttons under the name.

@@ -75,7 +75,7 @@ test("an owner changes a price and adds an item with a required option; diners s
   await screenshot(page, "owner-item-dialog");
   await dialog.getByRole("button", { name: "Done" }).click();
   await page.getByRole("button", { name: "Save changes" }).click();
-  await page.getByText(/^Saved: /).waitFor();
+  await page.locator("#view-menu").getByText(/^Saved: /).waitFor();
   await page.getByText("You have unsaved changes").waitFor({ state: "hidden" });
 
   // The diner's page, loaded after the save, with no restart in between.
@@ -148,7 +148,7 @@ test("rotating a table's code on the tables page refuses the old link at once, a
 
   page.once("dialog", (d) => d.accept());
   await card.getByRole("button", { name: "New code for Table 5" }).click();
-  await page.getByText(/Table 5 has a new code/).waitFor();
+  await page.locator("#view-tables").getByText(/Table 5 has a new code/).waitFor();
   const newLink = await textOf(card.locator(".link-text"));
   assert.notEqual(newLink, oldLink);
 
